@@ -1,0 +1,1 @@
+"""timbra services: issuing, signing, transmission, audit, and the country packs they use."""

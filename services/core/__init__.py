@@ -1,0 +1,1 @@
+"""What every service shares: settings, event store wiring, transport, gRPC bootstrap."""

@@ -1,0 +1,1 @@
+"""Colombia: DIAN UBL 2.1 documents with validación previa."""

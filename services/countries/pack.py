@@ -1,0 +1,260 @@
+"""The contract between the services and a country pack, and the plain data that crosses it.
+
+Services never import a country by name: they ask `registry.pack_for(code)` and talk to the
+`CountryPack` it returns. Everything here is plain data (no protobuf, no I/O) so it can be
+stored in events and tested without a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from typing import Any, Protocol
+
+from timbra.v1 import document_pb2, issuing_pb2
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address as a country pack writes it."""
+
+    line: str = ""
+    city_code: str = ""
+    city_name: str = ""
+    subdivision_code: str = ""
+    subdivision_name: str = ""
+    postal_zone: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A validated party (issuer or customer)."""
+
+    tax_id: str
+    check_digit: str
+    id_type: str
+    name: str
+    person_type: str  # "1" legal, "2" natural (DIAN AdditionalAccountID)
+    tax_responsibilities: tuple[str, ...] = ()
+    tax_scheme: str = ""
+    address: Address | None = None
+    email: str = ""
+    phone: str = ""
+    trade_name: str = ""
+
+
+@dataclass(frozen=True)
+class IssuerProfile:
+    """A registered issuer: its party data and its software registration with the authority."""
+
+    country: str
+    party: Party
+    software_id: str = ""
+    software_pin: str = field(default="", repr=False)
+    environment: str = "2"
+    provider_tax_id: str = ""
+    provider_check_digit: str = ""
+    commercial_registration: str = ""
+    industry_code: str = ""
+
+    @property
+    def tax_id(self) -> str:
+        """The issuer's tax id, the key documents name it by."""
+        return self.party.tax_id
+
+
+@dataclass(frozen=True)
+class RangeSpec:
+    """A validated numbering range registration (DIAN resolution + prefix; Chile CAF)."""
+
+    country: str
+    issuer: str
+    document_types: tuple[str, ...]
+    authorization: str
+    prefix: str
+    range_from: int
+    range_to: int
+    valid_from: date
+    valid_to: date
+    technical_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class NumberingSlot:
+    """One number taken from an authorised range, with what the document must say about it."""
+
+    range_id: str
+    authorization: str
+    prefix: str
+    number: int
+    range_from: int
+    range_to: int
+    valid_from: date
+    valid_to: date
+    technical_key: str = field(default="", repr=False)
+
+    @property
+    def full_number(self) -> str:
+        """Prefix and consecutive with no separator, as it is printed (e.g. SETP990000001)."""
+        return f"{self.prefix}{self.number}"
+
+
+class ParsedDocument(Protocol):
+    """A request document the pack has validated; opaque to services but for these facts."""
+
+    document_type: str
+    range_prefix: str
+    customer_id: str
+    currency: str
+    payable_amount: Decimal
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A numbered document with its unsigned legal XML and its document key."""
+
+    number: str
+    document_type: str
+    document_key: str
+    key_scheme: str
+    unsigned_xml: bytes
+    issue_date: date
+    issued_at: datetime
+    customer_id: str
+    currency: str
+    payable_amount: Decimal
+    environment: str
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An issuer's signing key and certificate chain, loaded once per process."""
+
+    private_key: Any  # cryptography private key object
+    certificate: Any  # cryptography x509.Certificate
+    chain: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """What the signer produced."""
+
+    signed_xml: bytes
+    signing_time: datetime
+
+
+@dataclass(frozen=True)
+class AuthorityMessage:
+    """One rule message from the authority (rejection or notification)."""
+
+    rule: str
+    text: str
+    rejection: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The authority's decision on a document."""
+
+    accepted: bool
+    authority: str
+    status_code: str
+    status_description: str
+    messages: tuple[AuthorityMessage, ...] = ()
+    document_key: str = ""
+    track_id: str = ""
+    response_xml: bytes = b""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A signed document ready for the authority."""
+
+    document_id: str
+    issuer: str
+    document_type: str
+    number: str
+    document_key: str
+    signed_xml: bytes
+    environment: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery of a document to the authority and what came back."""
+
+    endpoint: str
+    operation: str
+    file_name: str
+    sent_at: datetime
+    verdict: Verdict
+
+
+class AuthorityUnavailable(Exception):
+    """The authority could not be reached or refused service (5xx): nothing was delivered."""
+
+
+class SubmissionInDoubt(Exception):
+    """The request left but no answer came back: the authority may have the document."""
+
+
+class DocumentSigner(Protocol):
+    """A signer bound to one issuer's credentials."""
+
+    def sign(self, unsigned_xml: bytes, issued_at: datetime) -> SignedDocument:
+        """Sign a drafted document; the signing time must fall on its issue date."""
+        ...
+
+
+class AuthorityClient(Protocol):
+    """A country's authority web service, as the transmission service uses it."""
+
+    authority: str
+
+    def submit(self, submission: Submission) -> Delivery:
+        """Deliver a signed document and return the authority's verdict."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class CountryPack(Protocol):
+    """Everything a service needs from one country."""
+
+    code: str
+    authority: str
+    timezone: tzinfo
+
+    def parse_issuer(self, profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile:
+        """Validate an issuer registration; raise InputRejected naming the field."""
+        ...
+
+    def parse_range(self, spec: issuing_pb2.NumberingRange, path: str) -> RangeSpec:
+        """Validate a numbering range registration; raise InputRejected naming the field."""
+        ...
+
+    def parse_document(self, document: document_pb2.Document, path: str) -> ParsedDocument:
+        """Validate a request document; raise InputRejected naming the field and rule."""
+        ...
+
+    def build_draft(
+        self,
+        document: ParsedDocument,
+        issuer: IssuerProfile,
+        slot: NumberingSlot,
+        issued_at: datetime,
+    ) -> Draft:
+        """Build the unsigned legal XML and the document key. Pure: no I/O."""
+        ...
+
+    def create_signer(self, credentials: Credentials) -> DocumentSigner:
+        """A signer for one issuer; created once per process and reused."""
+        ...
+
+    def create_authority_client(self, endpoint: str, timeout: float) -> AuthorityClient:
+        """A client for the authority's web service at `endpoint` (the simulator by default)."""
+        ...

@@ -1,0 +1,37 @@
+"""Finds the country pack for a country code; services never import a country by name."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+import services.countries
+from services.core.rejection import InputRejected
+from services.countries.pack import CountryPack
+
+
+@cache
+def available() -> tuple[str, ...]:
+    """Country codes that have a pack (a folder under services/countries with a `pack` module)."""
+    return tuple(
+        sorted(
+            info.name
+            for info in pkgutil.iter_modules(services.countries.__path__)
+            if info.ispkg and importlib.util.find_spec(f"services.countries.{info.name}.pack")
+        )
+    )
+
+
+@cache
+def _load(code: str) -> CountryPack:
+    module = importlib.import_module(f"services.countries.{code}.pack")
+    return module.PACK
+
+
+def pack_for(code: str, field: str = "document.country") -> CountryPack:
+    """The pack for `code`, or an InputRejected naming `field` when there is none."""
+    if code not in available():
+        supported = ", ".join(available()) or "none"
+        raise InputRejected(field, f"unknown country {code!r}; supported: {supported}")
+    return _load(code)

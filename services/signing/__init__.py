@@ -1,0 +1,1 @@
+"""The signing service: issuers' certificates and folio keys (encrypted at rest), signatures."""
