@@ -27,9 +27,7 @@ def parse_decimal(
             raise InputRejected(field, "is required")
         return None
     if not _DECIMAL.fullmatch(text):
-        raise InputRejected(
-            field, f"must be a plain decimal number like 1500.00, got {text!r}"
-        )
+        raise InputRejected(field, f"must be a plain decimal number like 1500.00, got {text!r}")
     value = Decimal(text)
     if places is not None:
         exponent = value.as_tuple().exponent

@@ -217,6 +217,10 @@ class AuthorityClient(Protocol):
         """Deliver a signed document and return the authority's verdict."""
         ...
 
+    def reconcile(self, submission: Submission) -> Delivery | None:
+        """Ask the authority what it holds for a document sent in doubt; None if nothing."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

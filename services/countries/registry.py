@@ -35,3 +35,10 @@ def pack_for(code: str, field: str = "document.country") -> CountryPack:
         supported = ", ".join(available()) or "none"
         raise InputRejected(field, f"unknown country {code!r}; supported: {supported}")
     return _load(code)
+
+
+def demo_documents(code: str, count: int, issuer: str, seed: int = 0) -> list:  # type: ignore[type-arg]
+    """Realistic sample documents from the country's demo generator (an ERP stand-in)."""
+    pack_for(code, field="country")
+    module = importlib.import_module(f"services.countries.{code}.demo")
+    return module.generate_documents(count, issuer, seed)

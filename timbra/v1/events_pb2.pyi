@@ -74,7 +74,7 @@ class DocumentDrafted(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., document_type: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., key_scheme: _Optional[str] = ..., unsigned_xml: _Optional[bytes] = ..., issue_date: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., utc_offset: _Optional[str] = ..., range_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., currency: _Optional[str] = ..., payable_amount: _Optional[str] = ..., environment: _Optional[str] = ...) -> None: ...
 
 class DocumentSigned(_message.Message):
-    __slots__ = ("signed_xml", "certificate_serial", "certificate_subject", "signing_time", "signed_digest", "number", "document_key")
+    __slots__ = ("signed_xml", "certificate_serial", "certificate_subject", "signing_time", "signed_digest", "number", "document_key", "document_type", "environment")
     SIGNED_XML_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_SERIAL_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_SUBJECT_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +82,8 @@ class DocumentSigned(_message.Message):
     SIGNED_DIGEST_FIELD_NUMBER: _ClassVar[int]
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_KEY_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
     signed_xml: bytes
     certificate_serial: str
     certificate_subject: str
@@ -89,7 +91,9 @@ class DocumentSigned(_message.Message):
     signed_digest: str
     number: str
     document_key: str
-    def __init__(self, signed_xml: _Optional[bytes] = ..., certificate_serial: _Optional[str] = ..., certificate_subject: _Optional[str] = ..., signing_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signed_digest: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ...) -> None: ...
+    document_type: str
+    environment: str
+    def __init__(self, signed_xml: _Optional[bytes] = ..., certificate_serial: _Optional[str] = ..., certificate_subject: _Optional[str] = ..., signing_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signed_digest: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., document_type: _Optional[str] = ..., environment: _Optional[str] = ...) -> None: ...
 
 class DocumentTransmitted(_message.Message):
     __slots__ = ("authority", "endpoint", "operation", "file_name", "attempt", "sent_at", "track_id")

@@ -1,0 +1,246 @@
+"""The `timbra` command: run the platform, serve one service, demo, export, audit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import grpc
+
+from services.core.settings import Settings
+from timbra.v1 import issuing_pb2, issuing_pb2_grpc
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.load(
+            data_dir=getattr(args, "data_dir", None),
+            grpc_host=getattr(args, "host", None),
+            grpc_port=getattr(args, "port", None),
+        )
+    except ValueError as problem:
+        raise SystemExit(f"timbra: {problem}") from None
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("kafka", "aiokafka", "faust", "mode", "zeep", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _run(settings: Settings) -> None:
+    from services import sandbox
+    from services.embedded import EmbeddedPlatform
+
+    platform = EmbeddedPlatform(settings)
+    await platform.start()
+    print(f"timbra: gRPC API on {platform.address} (issuing, signing)", flush=True)
+    print(f"timbra: data in {settings.data_path} ({settings.store})", flush=True)
+    for country, simulator in platform.simulators.items():
+        print(f"timbra: {country} authority simulator at {simulator.service_url}", flush=True)
+    if settings.sandbox and "co" in platform.simulators:
+        with grpc.insecure_channel(platform.address) as channel:
+            issuer = await asyncio.to_thread(
+                sandbox.ensure,
+                "co",
+                channel,
+                channel,
+                platform.simulators["co"].admin_url,
+                settings.data_path,
+                platform.vault,
+            )
+        print(
+            f"timbra: sandbox issuer {issuer.tax_id} ({issuer.name}), "
+            f"range {issuer.prefix} resolution {issuer.authorization}",
+            flush=True,
+        )
+    print("timbra: ready (Ctrl-C to stop)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    print("timbra: stopping", flush=True)
+    await platform.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """timbra run: the whole platform in this process, embedded default."""
+    settings = _settings(args)
+    _logging(settings.log_level)
+    asyncio.run(_run(settings))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """timbra serve: one service of the distributed layout (Kafka + PostgreSQL)."""
+    from services import serve
+
+    settings = _settings(args)
+    _logging(settings.log_level)
+    serve.main(args.service, args.role, settings)
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """timbra sandbox: register the sandbox issuer with running services (distributed layout)."""
+    from services import sandbox
+    from services.wiring import vault_for
+
+    settings = _settings(args)
+    with (
+        grpc.insecure_channel(args.issuing) as issuing,
+        grpc.insecure_channel(args.signing) as signing,
+    ):
+        issuer = sandbox.ensure(
+            args.country,
+            issuing,
+            signing,
+            args.simulator_admin,
+            settings.data_path,
+            vault_for(settings),
+        )
+    print(f"timbra: sandbox issuer {issuer.tax_id} ({issuer.name}) ready")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """timbra demo: stream demo documents, wait for each, print a summary."""
+    from services.demo import render, run_demo
+
+    result = asyncio.run(
+        run_demo(
+            args.target,
+            country=args.country,
+            count=args.count,
+            streams=args.streams,
+            issuer=args.issuer,
+            seed=args.seed,
+            show_progress=not args.json and sys.stderr.isatty(),
+        )
+    )
+    if args.json:
+        print(json.dumps(result.summary()))
+    else:
+        print(render(result))
+    return 0 if result.outcomes.get("accepted", 0) == args.count else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """timbra export: write documents' signed XML and authority responses to files."""
+    from services.export import export
+
+    written = export(
+        args.target,
+        Path(args.out),
+        country=args.country,
+        status=args.status,
+        number=args.number,
+        issuer=args.issuer,
+    )
+    print(f"timbra: exported {written} document(s) to {args.out}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """timbra audit document: replay one document's recorded history."""
+    request = issuing_pb2.GetDocumentRequest(issuer=args.issuer)
+    if args.issuer:
+        request.number = args.document
+    else:
+        request.document_id = args.document
+    with grpc.insecure_channel(args.target) as channel:
+        try:
+            view = issuing_pb2_grpc.IssuingStub(channel).GetDocument(request)
+        except grpc.RpcError as error:
+            raise SystemExit(f"timbra: {error.details()}") from None
+    state = issuing_pb2.DocumentState.Name(view.state)
+    print(f"{view.number}  {view.document_key}  {state}")
+    for entry in view.history:
+        print(f"  v{entry.version:<3} {entry.at.ToDatetime().isoformat()}Z  {entry.event}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    top = argparse.ArgumentParser(prog="timbra", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the whole platform (embedded default)")
+    run.add_argument("--host", help="gRPC listen host (TIMBRA_GRPC_HOST, default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="gRPC port (TIMBRA_GRPC_PORT, default 50051)")
+    run.add_argument("--data-dir", help="where the stores live (TIMBRA_DATA_DIR)")
+    run.set_defaults(func=cmd_run)
+
+    serve = commands.add_parser("serve", help="run one service (distributed layout)")
+    serve.add_argument("service", choices=["issuing", "signing", "transmission"])
+    serve.add_argument(
+        "--role", choices=["service", "consumer"], default="service", help=argparse.SUPPRESS
+    )
+    serve.add_argument("--data-dir", help="where keys and local state live (TIMBRA_DATA_DIR)")
+    serve.set_defaults(func=cmd_serve)
+
+    box = commands.add_parser("sandbox", help="register the sandbox issuer with running services")
+    box.add_argument("--country", default="co")
+    box.add_argument("--issuing", default="127.0.0.1:50051")
+    box.add_argument("--signing", default="127.0.0.1:50052")
+    box.add_argument("--simulator-admin", required=True, help="the simulator's /sandbox URL")
+    box.add_argument("--data-dir", help="where the sandbox CA lives (TIMBRA_DATA_DIR)")
+    box.set_defaults(func=cmd_sandbox)
+
+    target = {"default": "127.0.0.1:50051", "help": "issuing API address (default %(default)s)"}
+
+    demo = commands.add_parser("demo", help="stream demo documents and report")
+    demo.add_argument("--target", **target)
+    demo.add_argument("--country", default="co")
+    demo.add_argument("--count", type=int, default=1000)
+    demo.add_argument("--streams", type=int, default=1)
+    demo.add_argument(
+        "--issuer", default="", help="issuer tax id (default: the first with a range)"
+    )
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    demo.set_defaults(func=cmd_demo)
+
+    export = commands.add_parser("export", help="write signed XML and authority responses")
+    export.add_argument("--target", **target)
+    export.add_argument("--out", required=True)
+    export.add_argument("--country", default="")
+    export.add_argument("--issuer", default="")
+    export.add_argument(
+        "--status",
+        default="",
+        choices=["", "drafted", "signed", "transmitted", "accepted", "rejected"],
+    )
+    export.add_argument("--number", default="")
+    export.set_defaults(func=cmd_export)
+
+    audit = commands.add_parser("audit", help="replay a document's history")
+    audit_kind = audit.add_subparsers(dest="kind", required=True)
+    document = audit_kind.add_parser(
+        "document", help="one document by id, or by number with --issuer"
+    )
+    document.add_argument("document")
+    document.add_argument("--issuer", default="")
+    document.add_argument("--target", **target)
+    document.set_defaults(func=cmd_audit)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `timbra` console script."""
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Sample Colombian data for the demo ERP: municipalities (DANE codes), names and products."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class City:
+    """A municipality with its DANE codes (department = first two digits)."""
+
+    code: str
+    name: str
+    department: str
+    area_code: str  # landline prefix since the 2022 numbering plan (601 Bogotá, 604 Antioquia…)
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product or service an ERP sells, with its IVA rate and a typical gross price range."""
+
+    description: str
+    unit_code: str
+    iva: Decimal
+    low: int  # pesos
+    high: int
+    item_code: str
+    standard_code: str = ""  # UNSPSC commodity code when the ERP has one
+    fractional: bool = False  # sold by weight or hours: quantities with decimals
+
+
+CITIES = (
+    City("11001", "Bogotá, D.C.", "Bogotá", "601"),
+    City("05001", "Medellín", "Antioquia", "604"),
+    City("05266", "Envigado", "Antioquia", "604"),
+    City("05360", "Itagüí", "Antioquia", "604"),
+    City("76001", "Cali", "Valle del Cauca", "602"),
+    City("76520", "Palmira", "Valle del Cauca", "602"),
+    City("08001", "Barranquilla", "Atlántico", "605"),
+    City("13001", "Cartagena de Indias", "Bolívar", "605"),
+    City("68001", "Bucaramanga", "Santander", "607"),
+    City("68276", "Floridablanca", "Santander", "607"),
+    City("66001", "Pereira", "Risaralda", "606"),
+    City("17001", "Manizales", "Caldas", "606"),
+    City("63001", "Armenia", "Quindío", "606"),
+    City("54001", "San José de Cúcuta", "Norte de Santander", "607"),
+    City("47001", "Santa Marta", "Magdalena", "605"),
+    City("73001", "Ibagué", "Tolima", "608"),
+    City("50001", "Villavicencio", "Meta", "608"),
+    City("52001", "Pasto", "Nariño", "602"),
+    City("41001", "Neiva", "Huila", "608"),
+    City("23001", "Montería", "Córdoba", "604"),
+    City("15001", "Tunja", "Boyacá", "608"),
+    City("19001", "Popayán", "Cauca", "602"),
+    City("25175", "Chía", "Cundinamarca", "601"),
+    City("25754", "Soacha", "Cundinamarca", "601"),
+)
+
+FIRST_NAMES = (
+    "María",
+    "José",
+    "Luis",
+    "Ana",
+    "Carlos",
+    "Juan",
+    "Sandra",
+    "Andrés",
+    "Diana",
+    "Jorge",
+    "Paola",
+    "Camilo",
+    "Valentina",
+    "Santiago",
+    "Natalia",
+    "Felipe",
+    "Laura",
+    "Alejandro",
+    "Catalina",
+    "Julián",
+    "Daniela",
+    "Sebastián",
+    "Mónica",
+    "Óscar",
+)
+SURNAMES = (
+    "Rodríguez",
+    "Gómez",
+    "González",
+    "Martínez",
+    "García",
+    "López",
+    "Hernández",
+    "Sánchez",
+    "Ramírez",
+    "Pérez",
+    "Díaz",
+    "Muñoz",
+    "Rojas",
+    "Moreno",
+    "Jiménez",
+    "Vargas",
+    "Castro",
+    "Ortiz",
+    "Restrepo",
+    "Cardona",
+    "Ospina",
+    "Zapata",
+    "Quintero",
+    "Londoño",
+)
+COMPANY_WORDS = (
+    (
+        "Distribuidora",
+        "Comercializadora",
+        "Inversiones",
+        "Soluciones",
+        "Servicios",
+        "Ferretería",
+        "Droguería",
+        "Constructora",
+        "Transportes",
+        "Alimentos",
+        "Tecnología",
+        "Confecciones",
+        "Agroindustrial",
+        "Importadora",
+    ),
+    (
+        "Andina",
+        "del Caribe",
+        "del Pacífico",
+        "La Sabana",
+        "El Dorado",
+        "Cafetera",
+        "Santa Fe",
+        "Antioqueña",
+        "Llanera",
+        "del Valle",
+        "Integral",
+        "Nacional",
+        "Colombiana",
+        "Horizonte",
+    ),
+    ("S.A.S.", "S.A.S.", "S.A.S.", "S.A.", "Ltda.", "& Cía. S.C.S."),
+)
+STREETS = ("Calle", "Carrera", "Avenida", "Transversal", "Diagonal")
+
+# IVA rates as the ERP's product master would carry them: 19 % general, 5 % for some foods,
+# 0 % (exento) for basic foods and school notebooks.
+_19, _5, _0 = Decimal(19), Decimal(5), Decimal(0)
+PRODUCTS = (
+    Product(
+        'Computador portátil 14" 16 GB RAM', "94", _19, 2_400_000, 4_800_000, "TEC-0101", "43211503"
+    ),
+    Product('Monitor LED 24"', "94", _19, 520_000, 890_000, "TEC-0102", "43211902"),
+    Product("Mouse inalámbrico", "94", _19, 39_900, 129_900, "TEC-0103", "43211708"),
+    Product("Teclado USB en español", "94", _19, 45_000, 159_000, "TEC-0104", "43211706"),
+    Product("Cable HDMI 2 m", "94", _19, 15_900, 45_900, "TEC-0105"),
+    Product("Resma papel carta 75 g", "94", _19, 18_500, 27_900, "PAP-0201", "14111507"),
+    Product("Tóner impresora láser", "94", _19, 180_000, 420_000, "PAP-0202", "44103103"),
+    Product("Silla ergonómica de oficina", "94", _19, 450_000, 1_200_000, "MOB-0301", "56112102"),
+    Product("Licencia anual software contable", "94", _19, 890_000, 2_600_000, "SRV-0401"),
+    Product("Soporte técnico en sitio", "HUR", _19, 85_000, 180_000, "SRV-0402", fractional=True),
+    Product("Consultoría tributaria", "HUR", _19, 150_000, 380_000, "SRV-0403", fractional=True),
+    Product("Mantenimiento preventivo de equipos", "94", _19, 120_000, 450_000, "SRV-0404"),
+    Product("Cemento gris 50 kg", "94", _19, 29_500, 36_900, "FER-0501", "30111601"),
+    Product("Pintura vinilo blanco galón", "94", _19, 48_000, 95_000, "FER-0502", "31211501"),
+    Product("Café tostado molido 500 g", "94", _5, 16_900, 32_900, "ALI-0601", "50201706"),
+    Product("Chocolate de mesa 500 g", "94", _5, 9_800, 16_500, "ALI-0602"),
+    Product("Azúcar refinada 2,5 kg", "94", _5, 9_900, 14_900, "ALI-0603"),
+    Product("Leche entera UHT 1 L", "94", _0, 3_900, 5_600, "ALI-0701", "50131701"),
+    Product("Huevos AA x 30", "94", _0, 14_500, 21_000, "ALI-0702", "50131600"),
+    Product("Carne de res (posta)", "KGM", _0, 28_000, 42_000, "ALI-0703", fractional=True),
+    Product("Cuaderno cuadriculado 100 hojas", "94", _0, 3_500, 8_900, "PAP-0203", "14111514"),
+)
+
+NOTES = (
+    "Gracias por su compra.",
+    "Mercancía entregada en bodega principal.",
+    "Favor consignar en la cuenta corriente Bancolombia No. 000-000000-00.",
+    "Esta factura se asimila en sus efectos a una letra de cambio (art. 774 C. Co.).",
+)

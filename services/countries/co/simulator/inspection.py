@@ -1,0 +1,50 @@
+"""The CPU-heavy half of a SendBillSync: unzip, parse, read facts, verify the signature.
+
+It runs in a worker (process or thread) pool, so it takes and returns only plain, picklable
+data and touches no database: the cheap half (registry lookups, rules, storage) happens back in
+the server.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+
+from services.countries.co.simulator import archive, safe_xml
+from services.countries.co.simulator.facts import InvoiceFacts, SchemaViolation, read_invoice
+from services.countries.co.simulator.signature import SignatureCheck, check_signature
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a worker learned from one ZIP: a failure to report, or facts and signature."""
+
+    xml_name: str = ""
+    archive_problem: str = ""  # StatusCode 89 message
+    too_large: bool = False  # ZA01
+    schema_problem: str = ""  # ZB01 detail
+    facts: InvoiceFacts | None = None
+    signature: SignatureCheck | None = None
+
+
+def inspect_archive(content: bytes) -> Inspection:
+    """Inspect the ZIP of one SendBillSync; never raises on bad input."""
+    try:
+        unpacked = archive.unpack_single(content)
+    except archive.ArchiveRejected as rejected:
+        return Inspection(archive_problem=str(rejected))
+    except archive.DocumentTooLarge:
+        return Inspection(too_large=True)
+    name = unpacked.stem
+    try:
+        root = safe_xml.parse(unpacked.content)
+        facts = read_invoice(root)
+    except (safe_xml.UnsafeXml, SchemaViolation) as problem:
+        return Inspection(xml_name=name, schema_problem=str(problem))
+    return Inspection(xml_name=name, facts=facts, signature=check_signature(root))
+
+
+def prepare_worker() -> None:
+    """Initialise a pool process: load the heavy modules now and leave Ctrl-C to the server."""
+    # The server shuts the pool down on SIGINT/SIGTERM; workers dying first only adds noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

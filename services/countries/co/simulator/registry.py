@@ -1,0 +1,192 @@
+"""What DIAN's portal knows about a business: its software and its numbering resolutions."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+
+class RegistryConflict(ValueError):
+    """The request contradicts what is registered (e.g. a software id owned by another NIT)."""
+
+
+class UnknownIssuer(LookupError):
+    """No issuer is registered under that NIT."""
+
+
+@dataclass(frozen=True)
+class Software:
+    """An issuer's registered software: DIAN's SoftwareID and the PIN the business chose."""
+
+    software_id: str
+    nit: str
+    pin: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A numbering resolution (form 1876) with the technical key DIAN gives for it."""
+
+    number: str
+    nit: str
+    prefix: str
+    range_from: int
+    range_to: int
+    valid_from: date
+    valid_to: date
+    technical_key: str
+    resolution_date: date
+
+    def as_json(self) -> dict[str, object]:
+        """The resolution as the sandbox portal returns it."""
+        return {
+            "nit": self.nit,
+            "resolution_number": self.number,
+            "resolution_date": self.resolution_date.isoformat(),
+            "prefix": self.prefix,
+            "from": self.range_from,
+            "to": self.range_to,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat(),
+            "technical_key": self.technical_key,
+        }
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS issuers (
+    nit TEXT PRIMARY KEY, name TEXT NOT NULL, registered_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS software (
+    software_id TEXT PRIMARY KEY, nit TEXT NOT NULL REFERENCES issuers(nit), pin TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS resolutions (
+    number TEXT PRIMARY KEY, nit TEXT NOT NULL REFERENCES issuers(nit), prefix TEXT NOT NULL,
+    range_from INTEGER NOT NULL, range_to INTEGER NOT NULL, valid_from TEXT NOT NULL,
+    valid_to TEXT NOT NULL, technical_key TEXT NOT NULL, resolution_date TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resolutions_by_nit ON resolutions(nit);
+"""
+
+
+def _resolution(row: tuple) -> Resolution:
+    number, nit, prefix, low, high, start, end, key, issued = row
+    return Resolution(
+        number,
+        nit,
+        prefix,
+        low,
+        high,
+        date.fromisoformat(start),
+        date.fromisoformat(end),
+        key,
+        date.fromisoformat(issued),
+    )
+
+
+_RESOLUTION_COLUMNS = (
+    "number, nit, prefix, range_from, range_to, valid_from, valid_to, technical_key, "
+    "resolution_date"
+)
+
+
+class Registry:
+    """Issuers, their software and their resolutions, kept in the simulator's database."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.executescript(_SCHEMA)
+
+    def register_issuer(
+        self, nit: str, name: str, software_id: str | None, pin: str | None, today: date
+    ) -> Software:
+        """Register (or update) an issuer and one software; generate the id and PIN if absent."""
+        software_id = software_id or str(uuid.uuid4())
+        pin = pin or f"{secrets.randbelow(100_000):05d}"
+        owner = self._db.execute(
+            "SELECT nit, pin FROM software WHERE software_id = ?", (software_id,)
+        ).fetchone()
+        if owner is not None and owner[0] != nit:
+            raise RegistryConflict(f"software_id {software_id} is registered to another NIT")
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO issuers (nit, name, registered_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(nit) DO UPDATE SET name = excluded.name",
+                (nit, name, today.isoformat()),
+            )
+            self._db.execute(
+                "INSERT INTO software (software_id, nit, pin) VALUES (?, ?, ?) "
+                "ON CONFLICT(software_id) DO UPDATE SET pin = excluded.pin",
+                (software_id, nit, pin),
+            )
+        return Software(software_id, nit, pin)
+
+    def issue_resolution(
+        self,
+        nit: str,
+        prefix: str,
+        range_from: int,
+        range_to: int,
+        valid_from: date,
+        valid_to: date,
+        today: date,
+    ) -> Resolution:
+        """Authorise a numbering range for a registered issuer, with a fresh technical key."""
+        if self._db.execute("SELECT 1 FROM issuers WHERE nit = ?", (nit,)).fetchone() is None:
+            raise UnknownIssuer(nit)
+        while True:
+            # Form 1876 numbers: "1876" and ten more digits, unique in the sandbox.
+            number = f"1876{secrets.randbelow(10**10):010d}"
+            taken = self._db.execute("SELECT 1 FROM resolutions WHERE number = ?", (number,))
+            if taken.fetchone() is None:
+                break
+        resolution = Resolution(
+            number,
+            nit,
+            prefix,
+            range_from,
+            range_to,
+            valid_from,
+            valid_to,
+            secrets.token_hex(20),
+            today,
+        )
+        self._db.execute(
+            f"INSERT INTO resolutions ({_RESOLUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number,
+                nit,
+                prefix,
+                range_from,
+                range_to,
+                valid_from.isoformat(),
+                valid_to.isoformat(),
+                resolution.technical_key,
+                today.isoformat(),
+            ),
+        )
+        return resolution
+
+    def resolution(self, number: str) -> Resolution | None:
+        """The resolution with that number, whoever owns it."""
+        row = self._db.execute(
+            f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE number = ?", (number,)
+        ).fetchone()
+        return _resolution(row) if row else None
+
+    def resolutions_of(self, nit: str) -> list[Resolution]:
+        """Every resolution issued to a NIT, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE nit = ? ORDER BY rowid", (nit,)
+        )
+        return [_resolution(row) for row in rows]
+
+    def software(self, software_id: str) -> Software | None:
+        """A registered software by its id."""
+        row = self._db.execute(
+            "SELECT software_id, nit, pin FROM software WHERE software_id = ?", (software_id,)
+        ).fetchone()
+        return Software(*row) if row else None

@@ -1,0 +1,1 @@
+"""The issuing service: numbering, drafting, and each document's system of record."""

@@ -1,0 +1,242 @@
+"""Numbering and drafting: a batch of requests becomes numbered documents in one transaction.
+
+Numbers are assigned in the same transaction that records the drafts (DESIGN §2): the range
+records one `NumbersAssigned` event per batch and the documents their `DocumentDrafted`, all in
+one `save`. A failure leaves nothing written, so a number is never lost and never given twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import grpc
+from eventsourcing.persistence import IntegrityError
+
+from services.core.rejection import InputRejected
+from services.countries.pack import CountryPack, IssuerProfile, NumberingSlot, ParsedDocument
+from services.issuing.application import IssuingApp
+from services.issuing.domain import Document, NumberingRange
+
+log = logging.getLogger(__name__)
+
+_RETRIES = 5
+
+
+@dataclass
+class IssueOrder:
+    """A validated request waiting for its number."""
+
+    request_id: str
+    country: str
+    issuer: str
+    pack: CountryPack
+    document: ParsedDocument
+    request_digest: str
+    range_field: str
+
+    @property
+    def document_id(self) -> uuid.UUID:
+        """The document this request names."""
+        return Document.id_for(self.country, self.issuer, self.request_id)
+
+
+@dataclass
+class IssueOutcome:
+    """What became of one order: a document (new or already known) or a refusal."""
+
+    document: Document | None = None
+    duplicate: bool = False
+    error: InputRejected | None = None
+
+
+def request_digest(serialized_document: bytes) -> str:
+    """Fingerprint of a request's document, to tell a retry from a conflicting reuse of its key."""
+    return hashlib.sha256(serialized_document).hexdigest()
+
+
+class Drafter:
+    """Turns batches of orders into numbered, drafted documents."""
+
+    def __init__(self, app: IssuingApp) -> None:
+        self.app = app
+
+    def draft(self, orders: list[IssueOrder], now: datetime | None = None) -> list[IssueOutcome]:
+        """Number and draft every order; outcomes in the orders' order."""
+        for attempt in range(_RETRIES):
+            try:
+                return self._draft_once(orders, now)
+            except IntegrityError:
+                # Another process drafted one of these request ids, or took numbers from the
+                # same range, between our read and our write. Nothing was written: re-read.
+                log.info("drafting conflict (attempt %d); retrying the batch", attempt + 1)
+                if self.app.repository.cache is not None:
+                    self.app.repository.cache.clear()
+        raise RuntimeError("could not draft the batch after repeated write conflicts")
+
+    def _draft_once(self, orders: list[IssueOrder], now: datetime | None) -> list[IssueOutcome]:
+        outcomes = [IssueOutcome() for _ in orders]
+        first_seen: dict[uuid.UUID, int] = {}
+        twins: dict[int, int] = {}
+        fresh: list[int] = []
+        for index, order in enumerate(orders):
+            document_id = order.document_id
+            if document_id in first_seen:  # the same request id twice in one batch
+                twins[index] = first_seen[document_id]
+                continue
+            first_seen[document_id] = index
+            if self.app.document_exists(document_id):
+                existing = self.app.find_document(document_id)
+                assert existing is not None
+                outcomes[index] = self._replay(order, existing)
+            else:
+                fresh.append(index)
+
+        # Group by the range each order draws from, so one range object hands out the numbers
+        # of the whole batch and records one NumbersAssigned event.
+        groups: dict[uuid.UUID, list[int]] = defaultdict(list)
+        chosen: dict[tuple[str, str, str, str], NumberingRange | InputRejected] = {}
+        ranges: dict[uuid.UUID, NumberingRange] = {}
+        for index in fresh:
+            order = orders[index]
+            issued_at = _issue_time(order.pack, now)
+            key = (
+                order.country,
+                order.issuer,
+                order.document.document_type,
+                order.document.range_prefix,
+            )
+            if key not in chosen:
+                try:
+                    chosen[key] = self.app.choose_range(*key, issued_at.date(), order.range_field)
+                except InputRejected as refusal:
+                    chosen[key] = refusal
+            choice = chosen[key]
+            if isinstance(choice, InputRejected):
+                outcomes[index].error = choice
+                continue
+            ranges.setdefault(choice.id, choice)
+            groups[choice.id].append(index)
+
+        touched: list[object] = []
+        for range_id, indexes in groups.items():
+            touched.extend(self._draft_group(orders, indexes, ranges[range_id], outcomes, now))
+        if touched:
+            self.app.record(*touched)
+        for index, twin in twins.items():
+            outcomes[index] = IssueOutcome(
+                document=outcomes[twin].document,
+                duplicate=outcomes[twin].document is not None,
+                error=outcomes[twin].error,
+            )
+        return outcomes
+
+    def _replay(self, order: IssueOrder, existing: Document) -> IssueOutcome:
+        if existing.request_digest != order.request_digest:
+            return IssueOutcome(
+                error=InputRejected(
+                    "request_id",
+                    f"{order.request_id!r} was already used for a different document "
+                    f"({existing.number}); use a new request_id for a new document",
+                    grpc.StatusCode.ALREADY_EXISTS,
+                )
+            )
+        return IssueOutcome(document=existing, duplicate=True)
+
+    def _draft_group(
+        self,
+        orders: list[IssueOrder],
+        indexes: list[int],
+        numbering: NumberingRange,
+        outcomes: list[IssueOutcome],
+        now: datetime | None,
+    ) -> list[object]:
+        first = orders[indexes[0]]
+        issued_at = _issue_time(first.pack, now)
+        try:
+            issuer = self.app.issuer_profile(first.country, first.issuer)
+        except InputRejected as refusal:
+            for index in indexes:
+                outcomes[index].error = refusal
+            return []
+        technical_key = self.app.technical_key(numbering)
+        drafted: list[Document] = []
+        next_number = numbering.next_number
+        for index in indexes:
+            order = orders[index]
+            if next_number > numbering.range_to:
+                outcomes[index].error = _exhausted(numbering, order.range_field)
+                continue
+            try:
+                document = self._draft_one(
+                    order, issuer, numbering, technical_key, next_number, issued_at
+                )
+            except InputRejected as refusal:
+                outcomes[index].error = refusal
+                continue
+            outcomes[index].document = document
+            drafted.append(document)
+            next_number += 1
+        if not drafted:
+            return []
+        numbering.assign(first=numbering.next_number, documents=[str(d.id) for d in drafted])
+        return [numbering, *drafted]
+
+    def _draft_one(
+        self,
+        order: IssueOrder,
+        issuer: IssuerProfile,
+        numbering: NumberingRange,
+        technical_key: str,
+        number: int,
+        issued_at: datetime,
+    ) -> Document:
+        slot = NumberingSlot(
+            range_id=str(numbering.id),
+            authorization=numbering.authorization,
+            prefix=numbering.prefix,
+            number=number,
+            range_from=numbering.range_from,
+            range_to=numbering.range_to,
+            valid_from=numbering.valid_from,
+            valid_to=numbering.valid_to,
+            technical_key=technical_key,
+        )
+        draft = order.pack.build_draft(order.document, issuer, slot, issued_at)
+        return Document(
+            country=order.country,
+            issuer=order.issuer,
+            request_id=order.request_id,
+            request_digest=order.request_digest,
+            document_type=draft.document_type,
+            number=draft.number,
+            document_key=draft.document_key,
+            key_scheme=draft.key_scheme,
+            unsigned_xml=draft.unsigned_xml,
+            issue_date=draft.issue_date,
+            issued_at=draft.issued_at,
+            range_id=str(numbering.id),
+            customer_id=draft.customer_id,
+            currency=draft.currency,
+            payable_amount=draft.payable_amount,
+            environment=draft.environment,
+        )
+
+
+def _issue_time(pack: CountryPack, now: datetime | None) -> datetime:
+    """Issue time in the country's own offset, to the second (IssueTime has no fractions)."""
+    moment = (now or datetime.now(pack.timezone)).astimezone(pack.timezone)
+    return moment.replace(microsecond=0)
+
+
+def _exhausted(numbering: NumberingRange, field: str) -> InputRejected:
+    return InputRejected(
+        field,
+        f"numbering range {numbering.prefix}{numbering.range_from}-{numbering.prefix}"
+        f"{numbering.range_to} (authorization {numbering.authorization}) is exhausted",
+        grpc.StatusCode.FAILED_PRECONDITION,
+    )

@@ -1,0 +1,156 @@
+"""Issuing records each downstream fact (signed, transmitted, accepted, rejected) on the
+document's own stream, in causal order, exactly once.
+
+Facts come from several topics that are not ordered with respect to each other: an acceptance
+can arrive before the signature it follows. Such a fact is held (in the document's HeldFacts)
+and applied as soon as its predecessor is recorded, so replaying a document always reads
+drafted → signed → transmitted → accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Sequence
+
+from eventsourcing.persistence import Tracking
+from google.protobuf.json_format import MessageToDict
+
+from services.core.envelope import moment, payload
+from services.core.inbox import Inbound
+from services.issuing.application import IssuingApp
+from services.issuing.domain import Document, HeldFacts
+from timbra.v1 import events_pb2
+
+log = logging.getLogger(__name__)
+
+
+class FactRecorder:
+    """Issuing's consumer of the signing and transmission services' events."""
+
+    name = "issuing"
+    consumes = ("DocumentSigned", "DocumentTransmitted", "DocumentAccepted", "DocumentRejected")
+
+    def __init__(self, app: IssuingApp) -> None:
+        self.app = app
+        # Facts come from several upstreams (one follower each) and touch the same documents:
+        # one batch at a time, so two batches never race on a document's version.
+        self._lock = threading.Lock()
+
+    def position(self, source: str) -> int:
+        """Highest position of `source` already recorded."""
+        return self.app.process_recorder.max_tracking_id(source) or 0
+
+    def handle(self, batch: Sequence[Inbound]) -> None:
+        """Apply a batch of facts from one source and record them with the new position."""
+        if not batch:
+            return
+        with self._lock:
+            self._handle(batch)
+
+    def _handle(self, batch: Sequence[Inbound]) -> None:
+        source = batch[0].source
+        done = self.position(source)
+        documents: dict[uuid.UUID, Document] = {}
+        held: dict[uuid.UUID, HeldFacts] = {}
+        for inbound in batch:
+            if inbound.position <= done:
+                continue  # redelivered: already recorded with its results
+            self._take(inbound.envelope, documents, held)
+        tracking = Tracking(source, max(i.position for i in batch))
+        if tracking.notification_id > done:
+            self.app.record(*documents.values(), *held.values(), tracking=tracking)
+
+    def _take(
+        self,
+        envelope: events_pb2.EventEnvelope,
+        documents: dict[uuid.UUID, Document],
+        held: dict[uuid.UUID, HeldFacts],
+    ) -> None:
+        document_id = uuid.UUID(envelope.document_id)
+        document = documents.get(document_id) or self.app.find_document(document_id)
+        if document is None:
+            log.warning("%s for unknown document %s ignored", envelope.type, document_id)
+            return
+        documents[document_id] = document
+        stage = envelope.rejected.stage if envelope.type == "DocumentRejected" else ""
+        disposition = document.disposition(envelope.type, stage)
+        if disposition == "duplicate":
+            return
+        holding = held.get(document_id) or self.app.find_held(document_id)
+        if disposition == "hold":
+            if holding is None:
+                holding = HeldFacts(document_id=document_id)
+            holding.hold(envelope=envelope.SerializeToString())
+            held[document_id] = holding
+            return
+        apply(document, envelope)
+        if holding is not None and holding.envelopes:
+            held[document_id] = holding
+            _release(document, holding)
+
+
+def _release(document: Document, holding: HeldFacts) -> None:
+    """Apply every held fact that now follows, repeatedly; drop those already known."""
+    released: list[bytes] = []
+    progress = True
+    while progress:
+        progress = False
+        for raw in holding.envelopes:
+            if raw in released:
+                continue
+            envelope = events_pb2.EventEnvelope.FromString(raw)
+            stage = envelope.rejected.stage if envelope.type == "DocumentRejected" else ""
+            disposition = document.disposition(envelope.type, stage)
+            if disposition == "hold":
+                continue
+            if disposition == "apply":
+                apply(document, envelope)
+            released.append(raw)
+            progress = True
+    if released:
+        holding.release(envelopes=released)
+
+
+def verdict_state(verdict: events_pb2.AuthorityVerdict) -> dict:  # type: ignore[type-arg]
+    """A verdict as plain data for the document's event state."""
+    return MessageToDict(verdict, preserving_proto_field_name=True)
+
+
+def apply(document: Document, envelope: events_pb2.EventEnvelope) -> None:
+    """Record one fact on the document."""
+    fact = payload(envelope)
+    if envelope.type == "DocumentSigned":
+        document.record_signed(
+            signed_xml=fact.signed_xml,
+            certificate_serial=fact.certificate_serial,
+            certificate_subject=fact.certificate_subject,
+            signing_time=moment(fact.signing_time),
+            signed_digest=fact.signed_digest,
+        )
+    elif envelope.type == "DocumentTransmitted":
+        document.record_transmitted(
+            authority=fact.authority,
+            endpoint=fact.endpoint,
+            operation=fact.operation,
+            file_name=fact.file_name,
+            attempt=fact.attempt,
+            sent_at=moment(fact.sent_at),
+            track_id=fact.track_id,
+        )
+    elif envelope.type == "DocumentAccepted":
+        document.record_accepted(
+            verdict=verdict_state(fact.verdict),
+            authority_response=fact.authority_response,
+            decided_at=moment(fact.decided_at),
+        )
+    elif envelope.type == "DocumentRejected":
+        document.record_rejected(
+            verdict=verdict_state(fact.verdict),
+            authority_response=fact.authority_response,
+            decided_at=moment(fact.decided_at),
+            stage=fact.stage,
+        )
+    else:
+        raise ValueError(f"issuing does not record {envelope.type}")

@@ -1,0 +1,127 @@
+"""Protobuf views of issuing's state: updates, documents, ranges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf.json_format import ParseDict
+
+from services.core.envelope import timestamp
+from services.core.rejection import InputRejected
+from services.issuing.directory import Summary
+from services.issuing.domain import Document, NumberingRange, State
+from timbra.v1 import document_pb2, issuing_pb2
+
+
+def verdict_message(verdict: dict[str, Any]) -> document_pb2.AuthorityVerdict:
+    """The stored verdict (plain data) as its protobuf message."""
+    message = document_pb2.AuthorityVerdict()
+    if verdict:
+        ParseDict(verdict, message, ignore_unknown_fields=True)
+    return message
+
+
+def update_from_summary(summary: Summary, request_id: str = "") -> issuing_pb2.DocumentUpdate:
+    """A DocumentUpdate for a directory summary."""
+    update = issuing_pb2.DocumentUpdate(
+        request_id=request_id or summary.request_id,
+        document_id=str(summary.document_id),
+        issuer=summary.issuer,
+        country=summary.country,
+        number=summary.number,
+        document_key=summary.document_key,
+        document_type=summary.document_type,
+        state=int(summary.state),
+        at=timestamp(summary.updated_at),
+    )
+    if summary.state.final:
+        update.verdict.CopyFrom(verdict_message(summary.verdict))
+    return update
+
+
+def update_from_document(document: Document, duplicate: bool) -> issuing_pb2.DocumentUpdate:
+    """A DocumentUpdate for a freshly drafted (or already known) document."""
+    update = issuing_pb2.DocumentUpdate(
+        request_id=document.request_id,
+        document_id=str(document.id),
+        issuer=document.issuer,
+        country=document.country,
+        number=document.number,
+        document_key=document.document_key,
+        document_type=document.document_type,
+        state=int(document.state),
+        at=timestamp(document.modified_on),
+        duplicate_request=duplicate,
+    )
+    if document.state.final:
+        update.verdict.CopyFrom(verdict_message(document.verdict))
+    return update
+
+
+def error_update(request_id: str, refusal: InputRejected) -> issuing_pb2.DocumentUpdate:
+    """A DocumentUpdate saying a request was refused and why."""
+    return issuing_pb2.DocumentUpdate(
+        request_id=request_id,
+        error=issuing_pb2.IssueError(
+            code=refusal.code.value[0],
+            field=refusal.field,
+            rule=refusal.rule,
+            message=refusal.message,
+        ),
+    )
+
+
+def document_view(
+    summary: Summary, document: Document | None, history: list[Any]
+) -> issuing_pb2.DocumentView:
+    """A DocumentView; files and history only when the document itself was loaded."""
+    view = issuing_pb2.DocumentView(
+        document_id=str(summary.document_id),
+        request_id=summary.request_id,
+        issuer=summary.issuer,
+        country=summary.country,
+        document_type=summary.document_type,
+        number=summary.number,
+        document_key=summary.document_key,
+        state=int(summary.state),
+        issue_date=summary.issue_date,
+        payable_amount=str(summary.payable_amount),
+        currency=summary.currency,
+        customer_id=summary.customer_id,
+        updated_at=timestamp(summary.updated_at),
+    )
+    if summary.state.final:
+        view.verdict.CopyFrom(verdict_message(summary.verdict))
+    for event in history:
+        view.history.add(
+            event=type(event).__name__,
+            version=event.originator_version,
+            at=timestamp(event.timestamp),
+        )
+    if document is not None:
+        view.signed_xml = document.signed_xml
+        view.authority_response = document.authority_response
+    return view
+
+
+def range_view(numbering: NumberingRange) -> issuing_pb2.NumberingRange:
+    """A NumberingRange message; the technical key is never returned."""
+    return issuing_pb2.NumberingRange(
+        range_id=str(numbering.id),
+        country=numbering.country,
+        issuer=numbering.issuer,
+        document_types=numbering.document_types,
+        authorization=numbering.authorization,
+        prefix=numbering.prefix,
+        range_from=numbering.range_from,
+        range_to=numbering.range_to,
+        valid_from=numbering.valid_from.isoformat(),
+        valid_to=numbering.valid_to.isoformat(),
+        next_number=numbering.next_number,
+        remaining=numbering.remaining,
+    )
+
+
+def states_of(values: Any) -> set[State]:
+    """DocumentState enum values from a request as domain states."""
+    return {State(v) for v in values if v}

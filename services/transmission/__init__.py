@@ -1,0 +1,1 @@
+"""The transmission service: delivers signed documents to the authority and follows verdicts."""

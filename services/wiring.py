@@ -1,0 +1,49 @@
+"""Building the services from settings: stores, consumers and authority clients, shared by the
+embedded run and by `timbra serve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.core.settings import Settings
+from services.core.store import store_env
+from services.core.vault import Vault, master_key
+from services.countries.pack import AuthorityClient
+from services.countries.registry import pack_for
+from services.issuing.application import IssuingApp
+from services.signing.application import SigningApp
+from services.transmission.application import TransmissionApp
+
+
+def vault_for(settings: Settings) -> Vault:
+    """The vault sealing this deployment's secrets."""
+    return Vault(master_key(settings.master_key, settings.data_path))
+
+
+def issuing_app(settings: Settings, vault: Vault) -> IssuingApp:
+    """Issuing's application on the configured store."""
+    return IssuingApp(store_env(settings, "issuing", cache_size=5000), vault=vault)
+
+
+def signing_app(settings: Settings, vault: Vault) -> SigningApp:
+    """Signing's application on the configured store."""
+    return SigningApp(store_env(settings, "signing", cache_size=100), vault=vault)
+
+
+def transmission_app(settings: Settings) -> TransmissionApp:
+    """Transmission's application on the configured store."""
+    return TransmissionApp(store_env(settings, "transmission", cache_size=5000))
+
+
+@dataclass
+class AuthorityEndpoints:
+    """Where each country's authority (or its simulator) listens."""
+
+    urls: dict[str, str]
+    timeout: float
+
+    def client_for(self, country: str) -> AuthorityClient:
+        """A new client for the country's authority (one per worker thread)."""
+        if country not in self.urls:
+            raise RuntimeError(f"no authority endpoint is configured for country {country!r}")
+        return pack_for(country).create_authority_client(self.urls[country], self.timeout)
