@@ -53,12 +53,20 @@ def consume(service: str, settings: Settings) -> None:
         from services.issuing.facts import FactRecorder
 
         run_consumer(
-            "issuing", settings.kafka_bootstrap, FactRecorder(issuing_app(settings, vault))
+            "issuing",
+            settings.kafka_bootstrap,
+            FactRecorder(issuing_app(settings, vault)),
+            topic_prefix=settings.kafka_topic_prefix,
         )
     elif service == "signing":
         from services.signing.application import Signer
 
-        run_consumer("signing", settings.kafka_bootstrap, Signer(signing_app(settings, vault)))
+        run_consumer(
+            "signing",
+            settings.kafka_bootstrap,
+            Signer(signing_app(settings, vault)),
+            topic_prefix=settings.kafka_topic_prefix,
+        )
     elif service == "transmission":
         from services.transmission.application import SubmissionOpener
         from services.transmission.dispatcher import Dispatcher
@@ -76,6 +84,7 @@ def consume(service: str, settings: Settings) -> None:
             "transmission",
             settings.kafka_bootstrap,
             SubmissionOpener(app, dispatcher.submit),
+            topic_prefix=settings.kafka_topic_prefix,
             on_started=dispatcher.start,
         )
     else:
@@ -92,7 +101,7 @@ def _start_consumer(service: str) -> subprocess.Popen[bytes]:
 
 async def serve(service: str, settings: Settings) -> None:
     """The service process of `service`: API, relay, and the supervised consumer."""
-    ensure_topics(settings.kafka_bootstrap, settings.kafka_partitions)
+    ensure_topics(settings.kafka_bootstrap, settings.kafka_partitions, settings.kafka_topic_prefix)
     vault = vault_for(settings)
     if service == "issuing":
         from services.issuing.api import IssuingServicer
@@ -139,7 +148,9 @@ async def serve(service: str, settings: Settings) -> None:
     else:
         raise SystemExit(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
 
-    relay = OutboxRelay(app, OUTBOUND, settings.kafka_bootstrap)
+    relay = OutboxRelay(
+        app, OUTBOUND, settings.kafka_bootstrap, topic_prefix=settings.kafka_topic_prefix
+    )
     relay.start()
     server, bound = await start_server(f"{settings.grpc_host}:{port}", registrations)
     child = _start_consumer(service)

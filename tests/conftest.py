@@ -78,7 +78,11 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     port = free_port()
     process = TimbraProcess(
         ["run"],
-        {"TIMBRA_DATA_DIR": str(data_dir), "TIMBRA_GRPC_PORT": str(port), "TIMBRA_LOG_LEVEL": "WARNING"},
+        {
+            "TIMBRA_DATA_DIR": str(data_dir),
+            "TIMBRA_GRPC_PORT": str(port),
+            "TIMBRA_LOG_LEVEL": "WARNING",
+        },
     )
     try:
         process.wait_for("timbra: ready", timeout=180)

@@ -12,14 +12,15 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from timbra.v1 import events_pb2
 
-# One topic per event type (DESIGN §4). Keys are document ids, so one document's events keep
-# their order within a partition.
-TOPICS: dict[str, str] = {
-    "DocumentDrafted": "timbra.document.drafted",
-    "DocumentSigned": "timbra.document.signed",
-    "DocumentTransmitted": "timbra.document.transmitted",
-    "DocumentAccepted": "timbra.document.accepted",
-    "DocumentRejected": "timbra.document.rejected",
+# One topic per event type (DESIGN §4), under the deployment's prefix ("timbra" by default:
+# timbra.document.drafted, ...). Keys are document ids, so one document's events keep their
+# order within a partition.
+TOPIC_SUFFIXES: dict[str, str] = {
+    "DocumentDrafted": "document.drafted",
+    "DocumentSigned": "document.signed",
+    "DocumentTransmitted": "document.transmitted",
+    "DocumentAccepted": "document.accepted",
+    "DocumentRejected": "document.rejected",
 }
 
 _PAYLOAD_FIELD = {
@@ -33,9 +34,14 @@ _PAYLOAD_FIELD = {
 _EVENT_NAMESPACE = uuid.UUID("2f7d0c6e-5b1a-4a53-9c1e-6f0d3f1c8a20")
 
 
-def topic_for(event_type: str) -> str:
-    """The Kafka topic that carries events of `event_type`."""
-    return TOPICS[event_type]
+def topic_for(event_type: str, prefix: str = "timbra") -> str:
+    """The Kafka topic that carries events of `event_type` in deployment `prefix`."""
+    return f"{prefix}.{TOPIC_SUFFIXES[event_type]}"
+
+
+def all_topics(prefix: str = "timbra") -> list[str]:
+    """Every topic of a deployment."""
+    return [topic_for(kind, prefix) for kind in TOPIC_SUFFIXES]
 
 
 def event_id(source: str, aggregate_id: uuid.UUID, version: int) -> str:

@@ -27,6 +27,7 @@ def run_consumer(
     bootstrap: str,
     consumer: Consumer,
     *,
+    topic_prefix: str = "timbra",
     batch_size: int = 200,
     linger: float = 0.05,
     on_started: Callable[[], None] | None = None,
@@ -35,7 +36,7 @@ def run_consumer(
     import faust
 
     app = faust.App(
-        f"timbra-{service}",
+        f"{topic_prefix}-{service}",  # the consumer group: one per service and deployment
         broker=f"kafka://{bootstrap}",
         store="memory://",
         web_enabled=False,
@@ -48,7 +49,7 @@ def run_consumer(
         broker_commit_interval=1.0,
     )
     topics = app.topic(
-        *[topic_for(kind) for kind in consumer.consumes],
+        *[topic_for(kind, topic_prefix) for kind in consumer.consumes],
         key_serializer="raw",
         value_serializer="raw",
     )

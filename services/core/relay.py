@@ -45,6 +45,7 @@ class OutboxRelay(threading.Thread):
         outbound: Outbound,
         bootstrap: str,
         *,
+        topic_prefix: str = "timbra",
         batch_size: int = 500,
         poll_interval: float = 0.1,
         ack_timeout: float = 60.0,
@@ -53,6 +54,7 @@ class OutboxRelay(threading.Thread):
         self.app = app
         self.outbound = outbound
         self.bootstrap = bootstrap
+        self.topic_prefix = topic_prefix
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.ack_timeout = ack_timeout
@@ -91,7 +93,7 @@ class OutboxRelay(threading.Thread):
                     )
                     futures.append(
                         kafka.send(
-                            topic_for(envelope.type),
+                            topic_for(envelope.type, self.topic_prefix),
                             key=envelope.document_id.encode(),
                             value=envelope.SerializeToString(),
                             headers=[

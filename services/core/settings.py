@@ -35,6 +35,7 @@ class Settings:
     postgres_dsn: str = ""
     kafka_bootstrap: str = "127.0.0.1:19092"
     kafka_partitions: int = 3
+    kafka_topic_prefix: str = "timbra"  # topics are <prefix>.document.drafted, ...
     master_key: str = ""  # base64 of 32 bytes; default: a key file in the data dir
     encrypt_events: bool = False  # encrypt all event state, not just the secrets in it
     simulators: bool = True  # start the authority simulators with `timbra run`

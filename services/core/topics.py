@@ -6,7 +6,7 @@ import logging
 
 from kafka.admin import KafkaAdminClient
 
-from services.core.envelope import TOPICS
+from services.core.envelope import all_topics
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 _CONFIGS = {"retention.ms": str(7 * 24 * 3600 * 1000), "max.message.bytes": str(16 * 1024 * 1024)}
 
 
-def ensure_topics(bootstrap: str, partitions: int, replication: int = 1) -> list[str]:
+def ensure_topics(
+    bootstrap: str, partitions: int, prefix: str = "timbra", replication: int = 1
+) -> list[str]:
     """Create every timbra topic that does not exist yet; returns the ones created."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="timbra-admin")
     try:
@@ -26,7 +28,7 @@ def ensure_topics(bootstrap: str, partitions: int, replication: int = 1) -> list
                 "replication_factor": replication,
                 "configs": _CONFIGS,
             }
-            for name in TOPICS.values()
+            for name in all_topics(prefix)
             if name not in existing
         }
         if missing:

@@ -68,9 +68,11 @@ def test_refused_with_field_and_rule_and_nothing_written(embedded, spoil, code, 
     [request] = flows.requests_for(embedded["target"], 1, seed=11)
     spoil(request.document)
     before = stored_event_count(embedded["data_dir"])
-    with grpc.insecure_channel(embedded["target"]) as channel:
-        with pytest.raises(grpc.RpcError) as refused:
-            issuing_pb2_grpc.IssuingStub(channel).Issue(request)
+    with (
+        grpc.insecure_channel(embedded["target"]) as channel,
+        pytest.raises(grpc.RpcError) as refused,
+    ):
+        issuing_pb2_grpc.IssuingStub(channel).Issue(request)
     error = refused.value
     assert error.code() == code, error.details()
     metadata = dict(error.trailing_metadata())
@@ -87,12 +89,20 @@ def _register(stub, nit: str, prefix: str, range_to: int, valid_to: dt.date) -> 
         issuing_pb2.IssuerProfile(
             country="co",
             party=document_pb2.Party(
-                tax_id=nit, check_digit=check_digit(nit), id_type="31",
-                name=f"Prueba {prefix} S.A.S.", person_type=document_pb2.PERSON_TYPE_LEGAL,
-                tax_responsibilities=["O-13"], tax_scheme="01",
+                tax_id=nit,
+                check_digit=check_digit(nit),
+                id_type="31",
+                name=f"Prueba {prefix} S.A.S.",
+                person_type=document_pb2.PERSON_TYPE_LEGAL,
+                tax_responsibilities=["O-13"],
+                tax_scheme="01",
                 address=document_pb2.Address(
-                    line="Calle 1 # 2-3", city_code="05001", city_name="Medellín",
-                    subdivision_code="05", subdivision_name="Antioquia", country="CO",
+                    line="Calle 1 # 2-3",
+                    city_code="05001",
+                    city_name="Medellín",
+                    subdivision_code="05",
+                    subdivision_name="Antioquia",
+                    country="CO",
                 ),
             ),
             software_id="b1c2d3e4-0000-4000-8000-000000000001",
@@ -102,8 +112,13 @@ def _register(stub, nit: str, prefix: str, range_to: int, valid_to: dt.date) -> 
     )
     stub.RegisterNumberingRange(
         issuing_pb2.NumberingRange(
-            country="co", issuer=nit, document_types=["01"], authorization="18760000099",
-            prefix=prefix, range_from=1, range_to=range_to,
+            country="co",
+            issuer=nit,
+            document_types=["01"],
+            authorization="18760000099",
+            prefix=prefix,
+            range_from=1,
+            range_to=range_to,
             valid_from=(valid_to - dt.timedelta(days=365)).isoformat(),
             valid_to=valid_to.isoformat(),
             technical_key="0123456789abcdef0123456789abcdef01234567",

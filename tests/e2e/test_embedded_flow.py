@@ -29,7 +29,9 @@ def test_a_thousand_invoices_over_one_stream_are_all_accepted(embedded):
     requests = flows.requests_for(target, 1000, seed=1)
     updates = flows.issue_streams(target, [requests])
     finals = [flows.final_update(updates[r.request_id]) for r in requests]
-    rejected = [(f.number, list(f.verdict.messages)) for f in finals if f.state != issuing_pb2.ACCEPTED]
+    rejected = [
+        (f.number, list(f.verdict.messages)) for f in finals if f.state != issuing_pb2.ACCEPTED
+    ]
     assert not rejected, rejected[:3]
     numbers = [int(f.number[4:]) for f in finals]
     assert len(set(numbers)) == 1000
@@ -72,7 +74,9 @@ def test_the_same_request_id_returns_the_same_document_and_writes_nothing(embedd
         after = stored_event_count(embedded["data_dir"])
     assert again.duplicate_request
     assert (again.document_id, again.number, again.document_key) == (
-        first.document_id, first.number, first.document_key,
+        first.document_id,
+        first.number,
+        first.document_key,
     )
     assert over_stream[0].duplicate_request and over_stream[0].number == first.number
     assert after == before
@@ -131,9 +135,24 @@ def test_export_writes_signed_xml_and_response_named_by_number(embedded, tmp_pat
     [request] = flows.requests_for(target, 1, seed=7)
     final = flows.final_update(flows.issue_streams(target, [[request]])[request.request_id])
     result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "export", "--target", target, "--out", str(tmp_path),
-         "--status", "accepted", "--number", final.number],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "export",
+            "--target",
+            target,
+            "--out",
+            str(tmp_path),
+            "--status",
+            "accepted",
+            "--number",
+            final.number,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "exported 1 document" in result.stdout
     folder = tmp_path / "co" / final.issuer
@@ -150,9 +169,23 @@ def test_export_writes_signed_xml_and_response_named_by_number(embedded, tmp_pat
 
 def test_demo_command_prints_a_json_summary(embedded):
     result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "demo", "--target", embedded["target"],
-         "--count", "40", "--streams", "2", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "demo",
+            "--target",
+            embedded["target"],
+            "--count",
+            "40",
+            "--streams",
+            "2",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout)

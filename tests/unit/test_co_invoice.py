@@ -300,6 +300,24 @@ CASES = [
         "document.payment.due_date",
     ),
     ("empty note", lambda d: d.notes.extend(["ok", " "]), "document.notes[1]"),
+    ("note of 6000 characters", lambda d: d.notes.append("x" * 6000), "document.notes[0]"),
+    (
+        "control character in a description",
+        lambda d: setattr(d.lines[0], "description", "Mouse\x07"),
+        "document.lines[0].description",
+    ),
+    (
+        "control character in a name",
+        lambda d: setattr(d.customer, "name", "ACME\x00"),
+        "document.customer.name",
+    ),
+    (
+        "address without a street line",
+        lambda d: d.customer.address.CopyFrom(
+            pb.Address(city_code="11001", city_name="Bogotá", subdivision_name="Bogotá")
+        ),
+        "document.customer.address.line",
+    ),
 ]
 
 

@@ -74,3 +74,12 @@ def test_the_soap_stack_is_not_loaded_to_parse_or_build():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_authority_client_is_dians_soap_client():
+    client = PACK.create_authority_client("http://127.0.0.1:9/WcfDianCustomerServices.svc", 1.0)
+    try:
+        assert client.authority == "DIAN"
+        assert callable(client.submit) and callable(client.reconcile)
+    finally:
+        client.close()

@@ -143,14 +143,23 @@ class DianClient:
     authority = AUTHORITY
 
     def __init__(
-        self, endpoint: str, timeout: float, *, wsse: Any = None, pool_size: int = 8
+        self,
+        endpoint: str,
+        timeout: float,
+        *,
+        wsse: Any = None,
+        pool_size: int = 8,
+        session: requests.Session | None = None,
     ) -> None:
         self.endpoint = endpoint
-        self._session = requests.Session()
-        # No automatic retries: a resend is the caller's decision, after reconciling.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        if session is None:
+            session = requests.Session()
+            # No automatic retries: a resend is the caller's decision, after reconciling.
+            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        # `session` lets a caller bring its own TLS settings (or a test its own adapter).
+        self._session = session
         transport = zeep.Transport(session=self._session, operation_timeout=(timeout, timeout))
         settings = zeep.Settings(
             strict=True,

@@ -39,9 +39,7 @@ class KeyFields:
 
     def preimage(self, secret: str) -> str:
         """The exact string hashed, with `secret` = technical key (CUFE) or software PIN (CUDE)."""
-        taxes = "".join(
-            code + amount(self.taxes.get(code, Decimal(0))) for code in KEY_TAXES
-        )
+        taxes = "".join(code + amount(self.taxes.get(code, Decimal(0))) for code in KEY_TAXES)
         return (
             f"{self.number}{self.issue_date}{self.issue_time}{amount(self.line_extension)}"
             f"{taxes}{amount(self.payable)}{self.supplier_nit}{self.customer_id}"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from services.core.decimals import fixed, parse_decimal
 from services.core.rejection import InputRejected
 from services.countries.co import codes
+from services.countries.co.free_text import free_text
 from services.countries.co.party import parse_customer
 from services.countries.co.totals import DocumentTotals, PricedLine, compute_totals
 from services.countries.pack import Party
@@ -124,10 +125,10 @@ def parse_invoice(document: document_pb2.Document, path: str = "document") -> Co
     )
     _check_totals(document, totals, f"{path}.totals")
 
-    notes = tuple(note.strip() for note in document.notes)
-    for index, note in enumerate(notes):
-        if not note:
-            raise InputRejected(f"{path}.notes[{index}]", "must not be empty")
+    notes = tuple(
+        free_text(note, f"{path}.notes[{index}]", limit=5000, required=True)
+        for index, note in enumerate(document.notes)
+    )
 
     return ColombianInvoice(
         document_type=document_type,
@@ -141,13 +142,12 @@ def parse_invoice(document: document_pb2.Document, path: str = "document") -> Co
         payable_amount=totals.payable,
         payment=_parse_payment(document.payment, f"{path}.payment"),
         notes=notes,
-        order_reference=co.order_reference.strip(),
+        order_reference=free_text(co.order_reference, f"{path}.co.order_reference", limit=100),
     )
 
 
 def _parse_priced(line: document_pb2.Line, path: str) -> PricedLine:
-    if not line.description.strip():
-        raise InputRejected(f"{path}.description", "is required")
+    free_text(line.description, f"{path}.description", required=True)
     if line.unit_code and not _UNIT.fullmatch(line.unit_code):
         raise InputRejected(
             f"{path}.unit_code",
@@ -204,7 +204,7 @@ def _finish_line(
             f"is {line.taxes[0].amount} but {fixed(amount, 2)} × {line.taxes[0].percent} % "
             f"gives {fixed(tax, 2)}",
         )
-    standard_code = line.standard_item_code.strip()
+    standard_code = free_text(line.standard_item_code, f"{path}.standard_item_code", limit=100)
     return InvoiceLine(
         number=index + 1,
         description=line.description.strip(),
@@ -215,7 +215,7 @@ def _finish_line(
         tax_percent=priced.tax_percent,
         line_extension_amount=amount,
         tax_amount=tax,
-        item_code=line.item_code.strip(),
+        item_code=free_text(line.item_code, f"{path}.item_code", limit=100),
         standard_item_code=standard_code,
         standard_item_scheme=_item_scheme(standard_code) if standard_code else "",
     )

@@ -6,6 +6,7 @@ import re
 
 from services.core.rejection import InputRejected
 from services.countries.co import codes, nit
+from services.countries.co.free_text import free_text
 from services.countries.pack import Address, Party
 from timbra.v1 import document_pb2
 
@@ -37,7 +38,9 @@ def parse_customer(party: document_pb2.Party, path: str) -> Party:
     final_consumer = tax_id == codes.FINAL_CONSUMER_ID
     # The anonymous retail buyer is written as a cédula, as DIAN's examples do.
     default_type = codes.CEDULA if final_consumer else codes.NIT
-    name = party.name.strip() or (codes.FINAL_CONSUMER_NAME if final_consumer else "")
+    name = free_text(party.name, f"{path}.name") or (
+        codes.FINAL_CONSUMER_NAME if final_consumer else ""
+    )
     return _parse_party(party, path, default_type=default_type, name=name)
 
 
@@ -48,7 +51,8 @@ def parse_issuer_party(party: document_pb2.Party, path: str) -> Party:
             f"{path}.id_type",
             f"an electronic invoicer is identified by NIT (31), got {party.id_type}",
         )
-    return _parse_party(party, path, default_type=codes.NIT, name=party.name.strip())
+    name = free_text(party.name, f"{path}.name")
+    return _parse_party(party, path, default_type=codes.NIT, name=name)
 
 
 def _parse_party(party: document_pb2.Party, path: str, *, default_type: str, name: str) -> Party:
@@ -96,7 +100,7 @@ def _parse_party(party: document_pb2.Party, path: str, *, default_type: str, nam
             f"{path}.tax_scheme", f"unknown tax scheme {tax_scheme!r}; use one of {known}"
         )
 
-    email = party.email.strip()
+    email = free_text(party.email, f"{path}.email", limit=200)
     if email and not _EMAIL.fullmatch(email):
         raise InputRejected(f"{path}.email", f"does not look like an e-mail address: {email!r}")
 
@@ -112,8 +116,8 @@ def _parse_party(party: document_pb2.Party, path: str, *, default_type: str, nam
         if party.HasField("address")
         else None,
         email=email,
-        phone=party.phone.strip(),
-        trade_name=party.trade_name.strip(),
+        phone=free_text(party.phone, f"{path}.phone", limit=50),
+        trade_name=free_text(party.trade_name, f"{path}.trade_name"),
     )
 
 
@@ -153,16 +157,15 @@ def parse_address(address: document_pb2.Address, path: str) -> Address:
             f"department {subdivision_code} does not contain municipality {city_code} "
             f"(expected {city_code[:2]})",
         )
-    for name in ("line", "city_name", "subdivision_name"):
-        if not getattr(address, name).strip():
-            raise InputRejected(f"{path}.{name}", "is required in an address")
     return Address(
-        line=address.line.strip(),
+        line=free_text(address.line, f"{path}.line", required=True),
         city_code=city_code,
-        city_name=address.city_name.strip(),
+        city_name=free_text(address.city_name, f"{path}.city_name", limit=100, required=True),
         subdivision_code=subdivision_code,
-        subdivision_name=address.subdivision_name.strip(),
-        postal_zone=address.postal_zone.strip(),
+        subdivision_name=free_text(
+            address.subdivision_name, f"{path}.subdivision_name", limit=100, required=True
+        ),
+        postal_zone=free_text(address.postal_zone, f"{path}.postal_zone", limit=20),
         country=country,
     )
 

@@ -6,6 +6,7 @@ import re
 
 from services.core.rejection import InputRejected
 from services.countries.co import codes
+from services.countries.co.free_text import free_text
 from services.countries.co.invoice import parse_date
 from services.countries.co.party import check_digit, check_industry_code, parse_issuer_party
 from services.countries.pack import IssuerProfile, RangeSpec
@@ -66,7 +67,9 @@ def parse_issuer(profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile
         environment=environment,
         provider_tax_id=provider,
         provider_check_digit=provider_digit,
-        commercial_registration=profile.commercial_registration.strip(),
+        commercial_registration=free_text(
+            profile.commercial_registration, f"{path}.commercial_registration", limit=100
+        ),
         industry_code=check_industry_code(profile.industry_code.strip(), f"{path}.industry_code"),
     )
 

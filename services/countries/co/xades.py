@@ -124,13 +124,14 @@ class _DianXAdESSigner(XAdESSigner):
     def add_signing_time(
         self, signed_signature_properties: Any, sig_root: Any, signing_settings: SigningSettings
     ) -> None:
-        # signxml always writes UTC; DIAN compares the date with IssueDate in Colombian time.
+        """xades:SigningTime on Colombian time (signxml writes UTC, DIAN compares local dates)."""
         node = etree.SubElement(signed_signature_properties, f"{XADES}SigningTime")
         node.text = self._moment.isoformat(timespec="milliseconds")
 
     def add_signing_certificate(
         self, signed_signature_properties: Any, sig_root: Any, signing_settings: SigningSettings
     ) -> None:
+        """xades:SigningCertificate (v1): SHA-256 CertDigest and IssuerSerial of each cert."""
         # DIAN's policy asks for the XAdES 1.3.2 SigningCertificate (CertDigest + IssuerSerial);
         # signxml writes SigningCertificateV2, and its legacy switch adds v1 beside v2 with
         # SHA-1, which is schema-invalid. Digests and names are precomputed per signer.
