@@ -81,7 +81,9 @@ as_pg() {
 
 take_lock() {
   mkdir -p "$(dirname "$BASE")"
-  exec 9>"$BASE.lock"
+  # Opened read-only: flock works on it, and a lock file left by another user does not block.
+  [[ -e $BASE.lock ]] || : >"$BASE.lock"
+  exec 9<"$BASE.lock"
   flock -w 180 9 || die "another $PROG is busy with $BASE for 3 minutes; giving up"
 }
 
@@ -145,10 +147,16 @@ pg_ctl_status() {
   return 3
 }
 
+# Whether $BASE may be chowned, reset or deleted: it is missing, empty, or made by this script.
+owned_dir() {
+  [[ ! -e $BASE ]] || [[ -f $BASE/.timbra-postgres || -f $PGDATA_DIR/PG_VERSION ]] ||
+    [[ -d $BASE && -z $(ls -A "$BASE") ]]
+}
+
 prepare_dir() {
-  if [[ ! -d $BASE ]]; then
-    mkdir -p "$BASE"
-  fi
+  owned_dir || die "$BASE exists and was not made by $PROG; set TIMBRA_PG_DATA to a new directory"
+  mkdir -p "$BASE"
+  : >"$BASE/.timbra-postgres"
   if [[ $EUID -eq 0 ]]; then
     chown -R "$RUN_AS:$(id -gn "$RUN_AS")" "$BASE"
   fi
@@ -241,6 +249,7 @@ cmd_start() {
   take_lock
   ensure_server
   if [[ ${PG_RESET:-0} == 1 && -d $BASE ]]; then
+    owned_dir || die "PG_RESET=1: $BASE was not made by $PROG; not deleting it"
     if pg_ctl_status; then
       log "PG_RESET=1: stopping the running cluster"
       stop_cluster

@@ -72,7 +72,7 @@ def cluster(kafka_bootstrap, postgres_dsn, tmp_path_factory) -> Iterator[dict]:
             env,
         )
         box.wait_for("sandbox issuer", timeout=60)
-        assert box.stop() == 0
+        assert box.process.wait(60) == 0, "\n".join(box.lines)
         yield {
             "target": target,
             "bootstrap": kafka_bootstrap,

@@ -119,8 +119,10 @@ async def issue_resolution(request: web.Request) -> web.Response:
         high = _integer(body, "to", DEFAULT_TO)
         if low > high:
             raise BadRequest("to: must not be below from")
-        valid_from = _date(body, "valid_from", _today())
-        valid_to = _date(body, "valid_to", valid_from + DEFAULT_VALIDITY)
+        today = _today()
+        valid_from = _date(body, "valid_from", today)
+        # By default a resolution is in force now, whatever start date was asked for.
+        valid_to = _date(body, "valid_to", max(valid_from, today) + DEFAULT_VALIDITY)
         if valid_to < valid_from:
             raise BadRequest("valid_to: must not be before valid_from")
     except BadRequest as problem:
@@ -135,7 +137,7 @@ async def issue_resolution(request: web.Request) -> web.Response:
             high,
             valid_from,
             valid_to,
-            _today(),
+            today,
         )
     except UnknownIssuer:
         return _error(404, f"nit: issuer {nit} is not registered (POST /sandbox/issuers first)")

@@ -1,0 +1,55 @@
+"""Fault plans of the sandbox: what a request may ask for, and how many calls it affects."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.countries.co.simulator.faults import Fault, FaultPlan, parse_fault
+
+
+def test_a_plan_applies_to_the_next_count_calls_then_stops() -> None:
+    plan = FaultPlan()
+    assert plan.take() is None
+    plan.arm(Fault(latency_ms=10, http_status=503), 2)
+    assert plan.describe() == {
+        "latency_ms": 10,
+        "http_status": 503,
+        "drop_response": False,
+        "remaining": 2,
+    }
+    assert plan.take() == Fault(10, 503, False)
+    assert plan.take() == Fault(10, 503, False)
+    assert plan.take() is None
+    assert plan.describe() == {"remaining": 0}
+
+
+def test_clear_stops_a_plan() -> None:
+    plan = FaultPlan()
+    plan.arm(Fault(drop_response=True), 5)
+    plan.clear()
+    assert plan.take() is None
+
+
+def test_defaults_are_one_call_without_delay() -> None:
+    assert parse_fault({"http_status": 503}) == (Fault(0, 503, False), 1)
+    assert parse_fault({"drop_response": True, "count": 3}) == (Fault(0, None, True), 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ([], "body"),
+        ({"latency_ms": -1}, "latency_ms"),
+        ({"latency_ms": "10"}, "latency_ms"),
+        ({"http_status": 200}, "http_status"),
+        ({"http_status": True}, "http_status"),
+        ({"count": 0}, "count"),
+        ({"drop_response": "yes"}, "drop_response"),
+        ({"drop_response": True, "http_status": 503}, "drop_response"),
+        ({"latency": 5}, "latency"),
+    ],
+)
+def test_bad_requests_name_the_field(body: object, field: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_fault(body)
+    assert str(refused.value).startswith(f"{field}:")
