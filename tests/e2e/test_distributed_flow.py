@@ -153,8 +153,9 @@ def test_killing_signing_mid_stream_loses_nothing_and_duplicates_nothing(cluster
         deadline = time.monotonic() + 120
         while signed_so_far(stub) < baseline + 40 and time.monotonic() < deadline:
             time.sleep(0.05)
-    signing = cluster["processes"]["signing"]
-    signing.stop(sig=signal.SIGKILL)
+        at_kill = signed_so_far(stub) - baseline
+    assert 40 <= at_kill < len(requests), f"signing was not mid-stream: {at_kill} signed"
+    cluster["processes"]["signing"].stop(sig=signal.SIGKILL)
     time.sleep(2)
     cluster["start"]("signing")
     streaming.join(timeout=900)

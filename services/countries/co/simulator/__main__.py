@@ -26,9 +26,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, required=True, help="where state is kept")
     parser.add_argument("--workers", type=int, default=None, help="validation workers")
     parser.add_argument(
-        "--processes",
+        "--threads",
         action="store_true",
-        help="validate in worker processes instead of threads",
+        help="validate in threads instead of worker processes (fewer processes, less throughput)",
     )
     parser.add_argument("--access-log", action="store_true", help="log every HTTP request")
     return parser.parse_args(argv)
@@ -36,7 +36,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 async def serve(arguments: argparse.Namespace) -> None:
     """Serve until SIGTERM or SIGINT."""
-    app = build_app(arguments.data_dir, workers=arguments.workers, processes=arguments.processes)
+    app = build_app(arguments.data_dir, workers=arguments.workers, processes=not arguments.threads)
     runner = web.AppRunner(
         app,
         handle_signals=False,

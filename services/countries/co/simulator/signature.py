@@ -103,15 +103,26 @@ def _certificate(signature: etree._Element) -> tuple[x509.Certificate, bytes] | 
         return None
 
 
-def _digest_matches(holder: etree._Element, data: bytes, expected: str | None = None) -> bool:
+def _digest(holder: etree._Element) -> tuple[str | None, str]:
+    """(hashlib name of ds:DigestMethod, ds:DigestValue) of a digest holder."""
     method = holder.find("ds:DigestMethod", NS)
     value = holder.findtext("ds:DigestValue", default="", namespaces=NS).strip()
-    algorithm = DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
+    return DIGESTS.get(method.get("Algorithm", "") if method is not None else ""), value
+
+
+def _certificate_digest_matches(cert_digest: etree._Element, der: bytes) -> bool:
+    algorithm, value = _digest(cert_digest)
     if algorithm is None:
         return False
-    if expected is None:
-        expected = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
-    return value == expected
+    return value == base64.b64encode(hashlib.new(algorithm, der).digest()).decode()
+
+
+def _policy_hash_matches(policy: etree._Element) -> bool:
+    holder = policy.find("xades:SigPolicyHash", NS)
+    if holder is None:
+        return False
+    algorithm, value = _digest(holder)
+    return algorithm is not None and value == POLICY_HASHES[algorithm]
 
 
 def _core_validation(root: etree._Element, signature: etree._Element, der: bytes) -> bool:
@@ -146,11 +157,9 @@ def check_signature(root: etree._Element) -> SignatureCheck:
     if signed_properties is None:
         return _ze01("xades:SignedProperties")
     properties = signed_properties.find("xades:SignedSignatureProperties", NS)
-    policy = (
-        properties.find("xades:SignaturePolicyIdentifier/xades:SignaturePolicyId", NS)
-        if properties is not None
-        else None
-    )
+    if properties is None:
+        return _ze01("xades:SignedSignatureProperties")
+    policy = properties.find("xades:SignaturePolicyIdentifier/xades:SignaturePolicyId", NS)
     if policy is None:
         return _ze01("xades:SignaturePolicyIdentifier")
     cert_digest = properties.find("xades:SigningCertificate/xades:Cert/xades:CertDigest", NS)
@@ -181,7 +190,7 @@ def check_signature(root: etree._Element) -> SignatureCheck:
     findings: list[Finding] = []
     if not _core_validation(root, signature, der):
         findings.append(Finding("ZE02", BAD_VALUE))
-    if not _digest_matches(cert_digest, der):
+    if not _certificate_digest_matches(cert_digest, der):
         findings.append(
             Finding("ZE02", "xades:CertDigest no corresponde al certificado de la firma.")
         )
@@ -194,11 +203,6 @@ def check_signature(root: etree._Element) -> SignatureCheck:
         findings.append(
             Finding("ZE02", "xades:IssuerSerial no corresponde al certificado de la firma.")
         )
-    policy_hash = policy.find("xades:SigPolicyHash", NS)
-    method = policy_hash.find("ds:DigestMethod", NS) if policy_hash is not None else None
-    algorithm = DIGESTS.get(method.get("Algorithm", "") if method is not None else "", "")
-    if policy_hash is None or not _digest_matches(
-        policy_hash, b"", POLICY_HASHES.get(algorithm, "")
-    ):
+    if not _policy_hash_matches(policy):
         findings.append(Finding("ZE02", "Política de firma inválida."))
     return SignatureCheck(tuple(findings), signing_time)
