@@ -352,6 +352,16 @@ def test_numbers_outside_the_authorised_range_are_fad05b_and_fad05c(sandbox: San
     assert rules(sandbox.submit(draft, signed)) == ["FAD05c"]
 
 
+def test_a_number_outside_the_declared_prefix_is_fad05d(sandbox: Sandbox) -> None:
+    # cbc:ID keeps SETP but InvoiceControl declares SETX: the consecutive cannot be located.
+    draft, signed = sandbox.invoice(
+        edit=lambda root: setattr(find(root, ".//sts:Prefix"), "text", "SETX")
+    )
+    verdict = sandbox.submit(draft, signed)
+    assert [m.rule for m in verdict.messages if m.rejection] == ["FAD05d"]
+    assert rules(verdict) == ["FAB10b", "FAD05d"]
+
+
 def test_issue_dates_outside_the_authorised_period_are_fad09a_and_fad09b(
     sandbox: Sandbox,
 ) -> None:
@@ -402,6 +412,26 @@ def test_the_same_invoice_twice_is_regla_90_which_the_client_reads_as_accepted(
     assert again.response_xml == first.response_xml
 
 
+def test_one_client_serves_several_threads(sandbox: Sandbox) -> None:
+    invoices = [sandbox.invoice(seed=seed) for seed in range(24)]
+    verdicts: list[Verdict] = []
+    lock = threading.Lock()
+
+    def deliver(batch: list[tuple[Draft, bytes]]) -> None:
+        for draft, signed in batch:
+            verdict = sandbox.submit(draft, signed)
+            with lock:
+                verdicts.append(verdict)
+
+    threads = [threading.Thread(target=deliver, args=(invoices[i::6],)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(verdicts) == 24 and all(v.accepted and v.status_code == "00" for v in verdicts)
+    assert {v.document_key for v in verdicts} == {draft.document_key for draft, _ in invoices}
+
+
 # --- archives and hostile XML --------------------------------------------------------------
 
 
@@ -419,6 +449,17 @@ def test_two_documents_in_one_zip_is_status_89(sandbox: Sandbox) -> None:
     assert not verdict.accepted and verdict.status_code == "89"
     assert "El método síncrono solo puede recibir un documento." in verdict.status_description
     assert sandbox.client.get_status(draft.document_key) is None
+
+
+def test_a_document_above_500_kb_is_za01(sandbox: Sandbox) -> None:
+    big = b"<Invoice>" + b"<cbc:Note>0123456789abcdef</cbc:Note>" * 16_000 + b"</Invoice>"
+    verdict = send_zip(sandbox, ("fv.xml", big))
+    assert not verdict.accepted and rules(verdict) == ["ZA01"]
+
+
+def test_a_request_above_the_size_cap_is_refused_unread(sandbox: Sandbox) -> None:
+    with pytest.raises(AuthorityUnavailable):
+        sandbox.client.send_bill_sync("z.zip", os.urandom(5 * 1024 * 1024))
 
 
 class CountingHandler(BaseHTTPRequestHandler):

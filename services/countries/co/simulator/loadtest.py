@@ -78,6 +78,7 @@ async def send_all(service_url: str, envelopes: list[bytes], concurrency: int) -
     accepted = 0
 
     async def sender(session: aiohttp.ClientSession) -> None:
+        """Send envelopes one after another on one connection until none are left."""
         nonlocal accepted
         while pending:
             body = pending.pop()

@@ -108,7 +108,7 @@ async def soap_endpoint(request: web.Request) -> web.StreamResponse:
 
 async def describe(request: web.Request) -> web.Response:
     """GET WcfDianCustomerServices.svc: the WSDL (with ?wsdl), else a short service page."""
-    if "wsdl" in {key.lower() for key in request.query} or "singleWsdl" in request.query:
+    if any(key.lower() in ("wsdl", "singlewsdl") for key in request.query):
         address = f"{request.scheme}://{request.host}{SERVICE_PATH}"
         text = wsdl_text().replace(_WSDL_ADDRESS, address)
         return web.Response(text=text, content_type="text/xml", charset="utf-8")
@@ -148,13 +148,14 @@ def build_app(
     app[FAULTS_KEY] = FaultPlan()
 
     async def warm_up(app: web.Application) -> None:
-        # Start every worker (and its imports) before the first real document arrives.
+        """Start every worker (and its imports) before the first real document arrives."""
         loop = asyncio.get_running_loop()
         await asyncio.gather(
             *(loop.run_in_executor(pool, inspect_archive, b"") for _ in range(count))
         )
 
     async def shut_down(app: web.Application) -> None:
+        """Stop the workers, then finish database work and close the database."""
         pool.shutdown(wait=True, cancel_futures=True)
         service.close()
 

@@ -128,6 +128,7 @@ def dian_response(tag: str, answer: DianAnswer) -> etree._Element:
     """A DianResponse element (`tag` in the wcf namespace, e.g. SendBillSyncResult)."""
 
     def optional(name: str, value: str | None) -> etree._Element:
+        """The element with `value`, or nil when there is none."""
         return _RESULT(name, value) if value is not None else _nil(name)
 
     result = etree.Element(f"{{{WCF}}}{tag}", nsmap={"b": DIAN_RESPONSE, "i": XSI})
