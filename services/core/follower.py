@@ -6,17 +6,16 @@ and the upstream log position as the tracking record. Used by `timbra run`.
 
 from __future__ import annotations
 
-import logging
-import threading
+from collections.abc import Sequence
+from typing import Any
 
 from services.core.envelope import Outbound
 from services.core.inbox import Consumer, Inbound
 from services.core.store import ServiceApplication
+from services.core.tailing import LogTail
 
-log = logging.getLogger(__name__)
 
-
-class LogFollower(threading.Thread):
+class LogFollower(LogTail):
     """Feeds a consumer every relevant event of an upstream log, in order, from where it left."""
 
     def __init__(
@@ -28,53 +27,29 @@ class LogFollower(threading.Thread):
         batch_size: int = 100,
         poll_interval: float = 0.25,
     ) -> None:
-        super().__init__(name=f"follow-{consumer.name}-{upstream.name}", daemon=True)
-        self.upstream = upstream
+        super().__init__(
+            upstream,
+            name=f"follow-{consumer.name}-{upstream.name}",
+            topics=outbound.stored_topics(consumer.consumes),
+            batch_size=batch_size,
+            poll_interval=poll_interval,
+        )
         self.outbound = outbound
         self.consumer = consumer
-        self.batch_size = batch_size
-        self.poll_interval = poll_interval
-        self.topics = outbound.stored_topics(consumer.consumes)
-        self._stop_event = threading.Event()
-        self.error: BaseException | None = None
 
-    def stop(self) -> None:
-        """Ask the thread to finish after its current batch."""
-        self._stop_event.set()
-        with self.upstream.changed:
-            self.upstream.changed.notify_all()
+    def start_position(self) -> int:
+        """Where the consumer's tracking records say it got to in this upstream's log."""
+        return self.consumer.position(self.app.name)
 
-    def run(self) -> None:
-        """Pull, convert, hand over; sleep until the upstream saves something or a poll is due."""
-        backoff = 0.5
-        position = self.consumer.position(self.upstream.name)
-        generation = 0
-        while not self._stop_event.is_set():
-            try:
-                notifications = self.upstream.recorder.select_notifications(
-                    start=position + 1, limit=self.batch_size, topics=self.topics
+    def process(self, page: Sequence[Any]) -> None:
+        """Convert stored events to envelopes and hand them to the consumer."""
+        self.consumer.handle(
+            [
+                Inbound(
+                    envelope=self.outbound.to_envelope(self.app.mapper.to_domain_event(n)),
+                    source=self.app.name,
+                    position=n.id,
                 )
-                if not notifications:
-                    generation = self.upstream.wait_for_change(generation, self.poll_interval)
-                    continue
-                batch = [
-                    Inbound(
-                        envelope=self.outbound.to_envelope(
-                            self.upstream.mapper.to_domain_event(notification)
-                        ),
-                        source=self.upstream.name,
-                        position=notification.id,
-                    )
-                    for notification in notifications
-                ]
-                self.consumer.handle(batch)
-                position = notifications[-1].id
-                backoff = 0.5
-            except Exception as error:  # keep following: the batch is retried, nothing skipped
-                self.error = error
-                log.exception(
-                    "%s failed on a batch from %s; retrying", self.name, self.upstream.name
-                )
-                self._stop_event.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-                position = self.consumer.position(self.upstream.name)
+                for n in page
+            ]
+        )

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +20,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
+from services.core.tailing import LogTail
 from services.issuing.application import IssuingApp
 from services.issuing.domain import Document, State
 
@@ -57,24 +58,24 @@ class Summary:
 Listener = Callable[[Summary], None]
 
 
-class Directory(threading.Thread):
+class Directory(LogTail):
     """Follows issuing's log, keeps summaries, and tells listeners about every change."""
 
     def __init__(self, app: IssuingApp, *, poll_interval: float = 0.05) -> None:
-        super().__init__(name="issuing-directory", daemon=True)
-        self.app = app
-        self.poll_interval = poll_interval
+        super().__init__(
+            app,
+            name="issuing-directory",
+            topics=list(_TOPICS),
+            batch_size=1000,
+            poll_interval=poll_interval,
+        )
+        self.app: IssuingApp = app
         self._lock = threading.Lock()
         self._by_id: dict[uuid.UUID, Summary] = {}
         self._by_number: dict[tuple[str, str, str], uuid.UUID] = {}
         self._listeners: set[Listener] = set()
         self._position = 0
         self._caught_up = threading.Event()
-        self._stop_event = threading.Event()
-
-    def stop(self) -> None:
-        """Stop following."""
-        self._stop_event.set()
 
     def wait_caught_up(self, timeout: float | None = None) -> bool:
         """Block until the directory has read the whole log once."""
@@ -122,32 +123,26 @@ class Directory(threading.Thread):
             and (not number or s.number == number)
         ]
 
-    def run(self) -> None:
-        """Read the log forever; wake at once on local saves, poll for other processes'."""
-        generation = 0
-        while not self._stop_event.is_set():
-            try:
-                page = self.app.recorder.select_notifications(
-                    start=self._position + 1, limit=1000, topics=list(_TOPICS)
-                )
-            except Exception:
-                log.exception("directory could not read the issuing log; retrying")
-                self._stop_event.wait(1.0)
-                continue
-            if not page:
-                self._caught_up.set()
-                generation = self.app.wait_for_change(generation, self.poll_interval)
-                continue
-            changed = [self._apply(n) for n in page]
-            self._position = page[-1].id
-            with self._lock:
-                listeners = list(self._listeners)
-            for summary in changed:
-                for listener in listeners:
-                    try:
-                        listener(summary)
-                    except Exception:
-                        log.exception("a directory listener failed")
+    def start_position(self) -> int:
+        """The last notification this directory has applied."""
+        return self._position
+
+    def idle(self) -> None:
+        """Caught up with the log."""
+        self._caught_up.set()
+
+    def process(self, page: Sequence[Any]) -> None:
+        """Apply a page of document events and tell the listeners."""
+        changed = [self._apply(n) for n in page]
+        self._position = page[-1].id
+        with self._lock:
+            listeners = list(self._listeners)
+        for summary in changed:
+            for listener in listeners:
+                try:
+                    listener(summary)
+                except Exception:
+                    log.exception("a directory listener failed")
 
     def _apply(self, notification: Any) -> Summary:
         event = self.app.mapper.to_domain_event(notification)

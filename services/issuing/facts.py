@@ -10,15 +10,13 @@ drafted → signed → transmitted → accepted.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Sequence
 
-from eventsourcing.persistence import Tracking
 from google.protobuf.json_format import MessageToDict
 
 from services.core.envelope import moment, payload
-from services.core.inbox import Inbound
+from services.core.inbox import Inbound, TrackedConsumer
 from services.issuing.application import IssuingApp
 from services.issuing.domain import Document, HeldFacts
 from timbra.v1 import events_pb2
@@ -26,41 +24,23 @@ from timbra.v1 import events_pb2
 log = logging.getLogger(__name__)
 
 
-class FactRecorder:
+class FactRecorder(TrackedConsumer):
     """Issuing's consumer of the signing and transmission services' events."""
 
     name = "issuing"
     consumes = ("DocumentSigned", "DocumentTransmitted", "DocumentAccepted", "DocumentRejected")
 
     def __init__(self, app: IssuingApp) -> None:
-        self.app = app
-        # Facts come from several upstreams (one follower each) and touch the same documents:
-        # one batch at a time, so two batches never race on a document's version.
-        self._lock = threading.Lock()
+        super().__init__(app)
+        self.app: IssuingApp = app
 
-    def position(self, source: str) -> int:
-        """Highest position of `source` already recorded."""
-        return self.app.process_recorder.max_tracking_id(source) or 0
-
-    def handle(self, batch: Sequence[Inbound]) -> None:
-        """Apply a batch of facts from one source and record them with the new position."""
-        if not batch:
-            return
-        with self._lock:
-            self._handle(batch)
-
-    def _handle(self, batch: Sequence[Inbound]) -> None:
-        source = batch[0].source
-        done = self.position(source)
+    def process(self, fresh: Sequence[Inbound]) -> list[Document | HeldFacts]:
+        """Apply each fact to its document, holding those that came before their predecessor."""
         documents: dict[uuid.UUID, Document] = {}
         held: dict[uuid.UUID, HeldFacts] = {}
-        for inbound in batch:
-            if inbound.position <= done:
-                continue  # redelivered: already recorded with its results
+        for inbound in fresh:
             self._take(inbound.envelope, documents, held)
-        tracking = Tracking(source, max(i.position for i in batch))
-        if tracking.notification_id > done:
-            self.app.record(*documents.values(), *held.values(), tracking=tracking)
+        return [*documents.values(), *held.values()]
 
     def _take(
         self,

@@ -7,10 +7,8 @@ import logging
 import uuid
 from collections.abc import Sequence
 
-from eventsourcing.persistence import Tracking
-
 from services.core.envelope import moment
-from services.core.inbox import Inbound
+from services.core.inbox import Inbound, TrackedConsumer
 from services.core.store import ServiceApplication
 from services.core.vault import Vault
 from services.countries.registry import pack_for
@@ -34,37 +32,26 @@ class SigningApp(ServiceApplication):
         return bool(self.recorder.select_events(Signature.id_for(document_id), limit=1))
 
 
-class Signer:
+class Signer(TrackedConsumer):
     """Signing's consumer: signs every drafted document once, whatever is redelivered."""
 
     name = "signing"
     consumes = ("DocumentDrafted",)
 
     def __init__(self, app: SigningApp) -> None:
-        self.app = app
+        super().__init__(app)
+        self.app: SigningApp = app
 
-    def position(self, source: str) -> int:
-        """Highest position of `source` already processed."""
-        return self.app.process_recorder.max_tracking_id(source) or 0
-
-    def handle(self, batch: Sequence[Inbound]) -> None:
-        """Sign a batch of drafts and record the signatures with the new position."""
-        if not batch:
-            return
-        source = batch[0].source
-        done = self.position(source)
+    def process(self, fresh: Sequence[Inbound]) -> list[Signature]:
+        """Sign each draft not signed yet."""
         records: dict[uuid.UUID, Signature] = {}
-        for inbound in batch:
-            if inbound.position <= done:
-                continue  # redelivered: its signature is already recorded
-            envelope = inbound.envelope
-            record_id = Signature.id_for(envelope.document_id)
-            if record_id in records or self.app.signature_exists(envelope.document_id):
+        for inbound in fresh:
+            document_id = inbound.envelope.document_id
+            record_id = Signature.id_for(document_id)
+            if record_id in records or self.app.signature_exists(document_id):
                 continue  # the same draft published twice: never a second signature
             records[record_id] = self._sign(inbound)
-        top = max(i.position for i in batch)
-        if top > done:
-            self.app.record(*records.values(), tracking=Tracking(source, top))
+        return list(records.values())
 
     def _sign(self, inbound: Inbound) -> Signature:
         envelope = inbound.envelope

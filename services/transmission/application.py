@@ -7,10 +7,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
-from services.core.inbox import Inbound
+from services.core.inbox import Inbound, TrackedConsumer
 from services.core.store import ServiceApplication
 from services.countries.pack import Verdict
 from services.transmission.domain import Submission
@@ -52,30 +51,21 @@ def verdict_state(verdict: Verdict) -> dict[str, Any]:
     return state
 
 
-class SubmissionOpener:
+class SubmissionOpener(TrackedConsumer):
     """Transmission's consumer: opens a submission for each signed document, once."""
 
     name = "transmission"
     consumes = ("DocumentSigned",)
 
     def __init__(self, app: TransmissionApp, on_opened: Callable[[list[uuid.UUID]], None]) -> None:
-        self.app = app
+        super().__init__(app)
+        self.app: TransmissionApp = app
         self.on_opened = on_opened
 
-    def position(self, source: str) -> int:
-        """Highest position of `source` already processed."""
-        return self.app.process_recorder.max_tracking_id(source) or 0
-
-    def handle(self, batch: Sequence[Inbound]) -> None:
-        """Open submissions for a batch of signed documents, with the new position."""
-        if not batch:
-            return
-        source = batch[0].source
-        done = self.position(source)
+    def process(self, fresh: Sequence[Inbound]) -> list[Submission]:
+        """A submission for each signed document that has none yet."""
         opened: dict[uuid.UUID, Submission] = {}
-        for inbound in batch:
-            if inbound.position <= done:
-                continue
+        for inbound in fresh:
             envelope = inbound.envelope
             submission_id = Submission.id_for(envelope.document_id)
             if submission_id in opened or self.app.submission_exists(envelope.document_id):
@@ -91,8 +81,9 @@ class SubmissionOpener:
                 signed_xml=envelope.signed.signed_xml,
                 environment=envelope.signed.environment,
             )
-        top = max(i.position for i in batch)
-        if top > done:
-            self.app.record(*opened.values(), tracking=Tracking(source, top))
-        if opened:
-            self.on_opened(list(opened))
+        return list(opened.values())
+
+    def recorded(self, changed: list[Submission]) -> None:
+        """Hand the new submissions to the dispatcher once they are safely stored."""
+        if changed:
+            self.on_opened([submission.id for submission in changed])

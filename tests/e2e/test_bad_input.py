@@ -135,8 +135,12 @@ def test_an_exhausted_range_refuses_the_next_document_and_writes_nothing(embedde
     with grpc.insecure_channel(embedded["target"]) as channel:
         stub = issuing_pb2_grpc.IssuingStub(channel)
         _register(stub, nit, "TINY", 2, dt.date.today() + dt.timedelta(days=300))
-        assert stub.Issue(a).number == "TINY1"
-        assert stub.Issue(b).number == "TINY2"
+        # wait for both to be final (this issuer has no certificate: signing refuses them), so
+        # nothing else is being written while we count
+        first = flows.issue_streams(embedded["target"], [[a, b]])
+        assert [first[r.request_id][0].number for r in (a, b)] == ["TINY1", "TINY2"]
+        assert all(first[r.request_id][-1].state == issuing_pb2.REJECTED for r in (a, b))
+        assert first[a.request_id][-1].verdict.messages[0].rule == "CERTIFICATE"
         before = stored_event_count(embedded["data_dir"])
         with pytest.raises(grpc.RpcError) as refused:
             stub.Issue(c)
