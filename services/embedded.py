@@ -51,7 +51,7 @@ class EmbeddedPlatform:
         self.vault = vault = vault_for(settings)
         self.issuing = issuing_app(settings, vault)
         self.signing = signing_app(settings, vault)
-        self.transmission = transmission_app(settings)
+        self.transmission = transmission_app(settings, vault)
 
         urls = {}
         if settings.co_dian_url:

@@ -71,7 +71,7 @@ def consume(service: str, settings: Settings) -> None:
         from services.transmission.application import SubmissionOpener
         from services.transmission.dispatcher import Dispatcher
 
-        app = transmission_app(settings)
+        app = transmission_app(settings, vault)
         urls = {"co": settings.co_dian_url} if settings.co_dian_url else {}
         if not urls:
             raise SystemExit("timbra serve transmission needs TIMBRA_CO_DIAN_URL")
@@ -142,7 +142,7 @@ async def serve(service: str, settings: Settings) -> None:
     elif service == "transmission":
         from services.transmission.outbound import OUTBOUND
 
-        app = transmission_app(settings)
+        app = transmission_app(settings, vault)
         port = settings.transmission_grpc_port
         registrations = []
     else:

@@ -22,17 +22,17 @@ def vault_for(settings: Settings) -> Vault:
 
 def issuing_app(settings: Settings, vault: Vault) -> IssuingApp:
     """Issuing's application on the configured store."""
-    return IssuingApp(store_env(settings, "issuing", cache_size=5000), vault=vault)
+    return IssuingApp(store_env(settings, "issuing", cache_size=5000, vault=vault), vault=vault)
 
 
 def signing_app(settings: Settings, vault: Vault) -> SigningApp:
     """Signing's application on the configured store."""
-    return SigningApp(store_env(settings, "signing", cache_size=100), vault=vault)
+    return SigningApp(store_env(settings, "signing", cache_size=100, vault=vault), vault=vault)
 
 
-def transmission_app(settings: Settings) -> TransmissionApp:
+def transmission_app(settings: Settings, vault: Vault) -> TransmissionApp:
     """Transmission's application on the configured store."""
-    return TransmissionApp(store_env(settings, "transmission", cache_size=5000))
+    return TransmissionApp(store_env(settings, "transmission", cache_size=5000, vault=vault))
 
 
 @dataclass

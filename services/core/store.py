@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
 )
 
 from services.core.settings import Settings
+from services.core.vault import Vault
 
 
 class BytesAsBase64(Transcoding):
@@ -108,11 +109,20 @@ class ServiceApplication(Application):
             return self._generation
 
 
-def store_env(settings: Settings, name: str, *, cache_size: int = 0) -> dict[str, str]:
+def store_env(
+    settings: Settings, name: str, *, cache_size: int = 0, vault: Vault | None = None
+) -> dict[str, str]:
     """The `eventsourcing` environment for service `name` under these settings."""
     env: dict[str, str] = {
         "COMPRESSOR_TOPIC": "services.core.compression:FastZlib",
     }
+    if settings.encrypt_events:
+        # Every event's state (not only the secrets already sealed in it) encrypted with
+        # AES-GCM under a key derived per service from the master key.
+        if vault is None:
+            raise ValueError("TIMBRA_ENCRYPT_EVENTS needs the deployment's master key")
+        env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+        env["CIPHER_KEY"] = base64.b64encode(vault.derive_key(f"events|{name}")).decode()
     if cache_size:
         env["AGGREGATE_CACHE_MAXSIZE"] = str(cache_size)
     if settings.store == "sqlite":

@@ -12,7 +12,9 @@ import base64
 import os
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _VERSION = "v1"
 _KEY_FILE = "master.key"
@@ -25,6 +27,13 @@ class Vault:
         if len(master_key) != 32:
             raise ValueError("the master key must be 32 bytes (base64 of 32 random bytes)")
         self._aead = AESGCM(master_key)
+        self._master = master_key
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate 32-byte key for `purpose` (e.g. one service's event-store encryption)."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+            self._master
+        )
 
     def __repr__(self) -> str:
         return "Vault(<sealed>)"

@@ -57,3 +57,34 @@ def test_settings_come_from_the_environment_and_a_file(tmp_path):
 def test_bad_settings_are_refused_by_name(environ, message):
     with pytest.raises(ValueError, match=message):
         Settings.load(environ)
+
+
+def _stored_state(data_dir, encrypt: str) -> bytes:
+    import sqlite3
+
+    from services.wiring import issuing_app, vault_for
+    from tests.unit.conftest import issuer_profile
+
+    settings = Settings.load({"TIMBRA_DATA_DIR": str(data_dir), "TIMBRA_ENCRYPT_EVENTS": encrypt})
+    app = issuing_app(settings, vault_for(settings))
+    app.register_issuer(issuer_profile())
+    app.close()
+    with sqlite3.connect(data_dir / "issuing.sqlite3") as db:
+        [(state,)] = db.execute("SELECT state FROM stored_events").fetchall()
+    reopened = issuing_app(settings, vault_for(settings))
+    assert reopened.issuer_profile("co", "901458723").party.name.startswith("Comercializadora")
+    reopened.close()
+    return state
+
+
+def test_encrypted_event_stores_hold_no_readable_state(tmp_path):
+    import zlib
+
+    plain = _stored_state(tmp_path / "plain", "no")
+    assert b"Comercializadora" in zlib.decompress(plain)  # only compressed
+    sealed = _stored_state(tmp_path / "sealed", "yes")
+    with pytest.raises(zlib.error):
+        zlib.decompress(sealed)
+    assert b"Comercializadora" not in sealed
+    vault = Vault(os.urandom(32))
+    assert vault.derive_key("events|issuing") != vault.derive_key("events|signing")
