@@ -21,8 +21,8 @@ class SimulatorProcess:
     admin_url: str
     process: subprocess.Popen[bytes]
 
-    def stop(self) -> None:
-        """Terminate it and wait."""
+    def stop(self) -> int:
+        """Terminate it, wait, and return its exit code (0 when it stopped cleanly)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -30,6 +30,7 @@ class SimulatorProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return self.process.returncode
 
 
 def start_simulator(
