@@ -110,15 +110,8 @@ def published(bootstrap: str, prefix: str) -> dict[str, list[events_pb2.EventEnv
     return found
 
 
-def test_the_flow_passes_and_every_event_is_on_its_topic_exactly_once(cluster):
-    target = cluster["target"]
-    requests = flows.requests_for(target, 600, seed=21)
-    updates = flows.issue_streams(target, [requests[:300], requests[300:450], requests[450:]])
-    finals = [flows.final_update(updates[r.request_id]) for r in requests]
-    assert all(f.state == issuing_pb2.ACCEPTED for f in finals), [
-        list(f.verdict.messages) for f in finals if f.state != issuing_pb2.ACCEPTED
-    ][:3]
-    flows.assert_no_gap_no_duplicate(target, finals[0].issuer)
+def assert_exactly_once_on_topics(cluster: dict, finals: list) -> None:
+    """Each document's drafted, signed, transmitted and accepted events once each on Kafka."""
     ours = {f.document_id for f in finals}
     on_topics = published(cluster["bootstrap"], cluster["prefix"])
     for kind in ("drafted", "signed", "transmitted", "accepted"):
@@ -127,9 +120,32 @@ def test_the_flow_passes_and_every_event_is_on_its_topic_exactly_once(cluster):
         assert len(mine) == len(ours), f"{topic}: {len(mine)} messages for {len(ours)} documents"
         assert {e.document_id for e in mine} == ours
         assert len({e.event_id for e in mine}) == len(mine)
-    assert not [
-        e for e in on_topics[f"{cluster['prefix']}.document.rejected"] if e.document_id in ours
-    ]
+    rejected = on_topics[f"{cluster['prefix']}.document.rejected"]
+    assert not [e for e in rejected if e.document_id in ours]
+
+
+def test_a_thousand_invoices_over_one_stream_each_event_once_on_its_topic(cluster):
+    target = cluster["target"]
+    requests = flows.requests_for(target, 1000, seed=21)
+    updates = flows.issue_streams(target, [requests])
+    finals = [flows.final_update(updates[r.request_id]) for r in requests]
+    rejected = [list(f.verdict.messages) for f in finals if f.state != issuing_pb2.ACCEPTED]
+    assert not rejected, rejected[:3]
+    numbers = sorted(int(f.number[4:]) for f in finals)
+    assert numbers == list(range(numbers[0], numbers[0] + 1000))
+    flows.assert_no_gap_no_duplicate(target, finals[0].issuer)
+    assert_exactly_once_on_topics(cluster, finals)
+
+
+def test_three_concurrent_streams_without_gap_or_duplicate(cluster):
+    target = cluster["target"]
+    requests = flows.requests_for(target, 900, seed=23)
+    updates = flows.issue_streams(target, [requests[:300], requests[300:600], requests[600:]])
+    finals = [flows.final_update(updates[r.request_id]) for r in requests]
+    assert all(f.state == issuing_pb2.ACCEPTED for f in finals)
+    assert len({f.number for f in finals}) == 900
+    flows.assert_no_gap_no_duplicate(target, finals[0].issuer)
+    assert_exactly_once_on_topics(cluster, finals)
 
 
 def test_killing_signing_mid_stream_loses_nothing_and_duplicates_nothing(cluster):
