@@ -58,6 +58,9 @@ class IssuerProfile:
     provider_check_digit: str = ""
     commercial_registration: str = ""
     industry_code: str = ""
+    test_set_id: str = ""  # CO habilitación: DIAN's TestSetId; empty in production
+    support_software_id: str = ""  # CO documento soporte software (empty: software_id)
+    support_software_pin: str = field(default="", repr=False)
 
     @property
     def tax_id(self) -> str:
@@ -101,14 +104,30 @@ class NumberingSlot:
         return f"{self.prefix}{self.number}"
 
 
+@dataclass(frozen=True)
+class Reference:
+    """The document a note corrects, as the note names it."""
+
+    number: str
+    document_key: str
+    issue_date: date
+    document_type: str
+
+
 class ParsedDocument(Protocol):
     """A request document the pack has validated; opaque to services but for these facts."""
 
     document_type: str
     range_prefix: str
+    range_field: str  # the request field that chooses the range (for refusals)
     customer_id: str
     currency: str
     payable_amount: Decimal
+    # A number and moment the document already has (CO type 03, entered after the fact from
+    # paper); None when timbra assigns them.
+    paper_number: int | None
+    paper_issued_at: datetime | None
+    reference: Reference | None  # notes: the corrected document
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,7 @@ class Draft:
     currency: str
     payable_amount: Decimal
     environment: str
+    transmission_options: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,17 +199,24 @@ class Submission:
     document_key: str
     signed_xml: bytes
     environment: str
+    transmission_options: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One delivery of a document to the authority and what came back."""
+    """One delivery of a document to the authority and what came back.
+
+    A synchronous operation answers with the verdict. An asynchronous one (CO SendBillAsync,
+    SendTestSetAsync; CL DTEUpload) answers with a track id only: the verdict comes later,
+    through `AuthorityClient.poll`.
+    """
 
     endpoint: str
     operation: str
     file_name: str
     sent_at: datetime
-    verdict: Verdict
+    verdict: Verdict | None
+    track_id: str = ""
 
 
 class AuthorityUnavailable(Exception):
@@ -215,6 +242,10 @@ class AuthorityClient(Protocol):
 
     def submit(self, submission: Submission) -> Delivery:
         """Deliver a signed document and return the authority's verdict."""
+        ...
+
+    def poll(self, submission: Submission, track_id: str) -> Verdict | None:
+        """The verdict on an asynchronous delivery; None while the authority is still at it."""
         ...
 
     def reconcile(self, submission: Submission) -> Delivery | None:
@@ -255,10 +286,18 @@ class CountryPack(Protocol):
         """Build the unsigned legal XML and the document key. Pure: no I/O."""
         ...
 
+    def contingency_variant(self, document: ParsedDocument) -> ParsedDocument | None:
+        """The same document as issued while the authority is down (CO: type 01 becomes 04),
+        or None when its type has no such variant."""
+        ...
+
     def create_signer(self, credentials: Credentials) -> DocumentSigner:
         """A signer for one issuer; created once per process and reused."""
         ...
 
-    def create_authority_client(self, endpoint: str, timeout: float) -> AuthorityClient:
-        """A client for the authority's web service at `endpoint` (the simulator by default)."""
+    def create_authority_client(
+        self, endpoint: str, timeout: float, credentials: Credentials | None = None
+    ) -> AuthorityClient:
+        """A client for the authority's web service at `endpoint` (the simulator by default),
+        authenticating with `credentials` where the protocol wants it (CO: WS-Security)."""
         ...

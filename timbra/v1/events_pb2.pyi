@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from timbra.v1 import document_pb2 as _document_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -10,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class EventEnvelope(_message.Message):
-    __slots__ = ("event_id", "type", "document_id", "issuer", "country", "originator_version", "occurred_at", "correlation_id", "source", "drafted", "signed", "transmitted", "accepted", "rejected")
+    __slots__ = ("event_id", "type", "document_id", "issuer", "country", "originator_version", "occurred_at", "correlation_id", "source", "drafted", "signed", "transmitted", "accepted", "rejected", "contingency_declared", "contingency_ended")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +26,8 @@ class EventEnvelope(_message.Message):
     TRANSMITTED_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    CONTINGENCY_DECLARED_FIELD_NUMBER: _ClassVar[int]
+    CONTINGENCY_ENDED_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     type: str
     document_id: str
@@ -39,10 +42,19 @@ class EventEnvelope(_message.Message):
     transmitted: DocumentTransmitted
     accepted: DocumentAccepted
     rejected: DocumentRejected
-    def __init__(self, event_id: _Optional[str] = ..., type: _Optional[str] = ..., document_id: _Optional[str] = ..., issuer: _Optional[str] = ..., country: _Optional[str] = ..., originator_version: _Optional[int] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., correlation_id: _Optional[str] = ..., source: _Optional[str] = ..., drafted: _Optional[_Union[DocumentDrafted, _Mapping]] = ..., signed: _Optional[_Union[DocumentSigned, _Mapping]] = ..., transmitted: _Optional[_Union[DocumentTransmitted, _Mapping]] = ..., accepted: _Optional[_Union[DocumentAccepted, _Mapping]] = ..., rejected: _Optional[_Union[DocumentRejected, _Mapping]] = ...) -> None: ...
+    contingency_declared: ContingencyDeclared
+    contingency_ended: ContingencyEnded
+    def __init__(self, event_id: _Optional[str] = ..., type: _Optional[str] = ..., document_id: _Optional[str] = ..., issuer: _Optional[str] = ..., country: _Optional[str] = ..., originator_version: _Optional[int] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., correlation_id: _Optional[str] = ..., source: _Optional[str] = ..., drafted: _Optional[_Union[DocumentDrafted, _Mapping]] = ..., signed: _Optional[_Union[DocumentSigned, _Mapping]] = ..., transmitted: _Optional[_Union[DocumentTransmitted, _Mapping]] = ..., accepted: _Optional[_Union[DocumentAccepted, _Mapping]] = ..., rejected: _Optional[_Union[DocumentRejected, _Mapping]] = ..., contingency_declared: _Optional[_Union[ContingencyDeclared, _Mapping]] = ..., contingency_ended: _Optional[_Union[ContingencyEnded, _Mapping]] = ...) -> None: ...
 
 class DocumentDrafted(_message.Message):
-    __slots__ = ("request_id", "document_type", "number", "document_key", "key_scheme", "unsigned_xml", "issue_date", "issued_at", "utc_offset", "range_id", "customer_id", "currency", "payable_amount", "environment")
+    __slots__ = ("request_id", "document_type", "number", "document_key", "key_scheme", "unsigned_xml", "issue_date", "issued_at", "utc_offset", "range_id", "customer_id", "currency", "payable_amount", "environment", "transmission_options")
+    class TransmissionOptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -57,6 +69,7 @@ class DocumentDrafted(_message.Message):
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     PAYABLE_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSMISSION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     document_type: str
     number: str
@@ -71,10 +84,18 @@ class DocumentDrafted(_message.Message):
     currency: str
     payable_amount: str
     environment: str
-    def __init__(self, request_id: _Optional[str] = ..., document_type: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., key_scheme: _Optional[str] = ..., unsigned_xml: _Optional[bytes] = ..., issue_date: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., utc_offset: _Optional[str] = ..., range_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., currency: _Optional[str] = ..., payable_amount: _Optional[str] = ..., environment: _Optional[str] = ...) -> None: ...
+    transmission_options: _containers.ScalarMap[str, str]
+    def __init__(self, request_id: _Optional[str] = ..., document_type: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., key_scheme: _Optional[str] = ..., unsigned_xml: _Optional[bytes] = ..., issue_date: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., utc_offset: _Optional[str] = ..., range_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., currency: _Optional[str] = ..., payable_amount: _Optional[str] = ..., environment: _Optional[str] = ..., transmission_options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class DocumentSigned(_message.Message):
-    __slots__ = ("signed_xml", "certificate_serial", "certificate_subject", "signing_time", "signed_digest", "number", "document_key", "document_type", "environment")
+    __slots__ = ("signed_xml", "certificate_serial", "certificate_subject", "signing_time", "signed_digest", "number", "document_key", "document_type", "environment", "transmission_options")
+    class TransmissionOptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     SIGNED_XML_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_SERIAL_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_SUBJECT_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +105,7 @@ class DocumentSigned(_message.Message):
     DOCUMENT_KEY_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSMISSION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     signed_xml: bytes
     certificate_serial: str
     certificate_subject: str
@@ -93,7 +115,8 @@ class DocumentSigned(_message.Message):
     document_key: str
     document_type: str
     environment: str
-    def __init__(self, signed_xml: _Optional[bytes] = ..., certificate_serial: _Optional[str] = ..., certificate_subject: _Optional[str] = ..., signing_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signed_digest: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., document_type: _Optional[str] = ..., environment: _Optional[str] = ...) -> None: ...
+    transmission_options: _containers.ScalarMap[str, str]
+    def __init__(self, signed_xml: _Optional[bytes] = ..., certificate_serial: _Optional[str] = ..., certificate_subject: _Optional[str] = ..., signing_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signed_digest: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., document_type: _Optional[str] = ..., environment: _Optional[str] = ..., transmission_options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class DocumentTransmitted(_message.Message):
     __slots__ = ("authority", "endpoint", "operation", "file_name", "attempt", "sent_at", "track_id")
@@ -134,3 +157,27 @@ class DocumentRejected(_message.Message):
     decided_at: _timestamp_pb2.Timestamp
     stage: str
     def __init__(self, verdict: _Optional[_Union[_document_pb2.AuthorityVerdict, _Mapping]] = ..., authority_response: _Optional[bytes] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stage: _Optional[str] = ...) -> None: ...
+
+class ContingencyDeclared(_message.Message):
+    __slots__ = ("authority", "reason", "attempts", "declared_at")
+    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_AT_FIELD_NUMBER: _ClassVar[int]
+    authority: str
+    reason: str
+    attempts: int
+    declared_at: _timestamp_pb2.Timestamp
+    def __init__(self, authority: _Optional[str] = ..., reason: _Optional[str] = ..., attempts: _Optional[int] = ..., declared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ContingencyEnded(_message.Message):
+    __slots__ = ("authority", "ended_at", "backlog", "backlog_deadline")
+    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    BACKLOG_FIELD_NUMBER: _ClassVar[int]
+    BACKLOG_DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    authority: str
+    ended_at: _timestamp_pb2.Timestamp
+    backlog: int
+    backlog_deadline: _timestamp_pb2.Timestamp
+    def __init__(self, authority: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., backlog: _Optional[int] = ..., backlog_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

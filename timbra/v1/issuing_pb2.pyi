@@ -165,7 +165,7 @@ class WatchDocumentsRequest(_message.Message):
     def __init__(self, issuer: _Optional[str] = ..., document_ids: _Optional[_Iterable[str]] = ..., states: _Optional[_Iterable[_Union[DocumentState, str]]] = ..., from_beginning: _Optional[bool] = ...) -> None: ...
 
 class IssuerProfile(_message.Message):
-    __slots__ = ("country", "party", "software_id", "software_pin", "environment", "provider_tax_id", "provider_check_digit", "commercial_registration", "industry_code")
+    __slots__ = ("country", "party", "software_id", "software_pin", "environment", "provider_tax_id", "provider_check_digit", "commercial_registration", "industry_code", "test_set_id", "support_software_id", "support_software_pin")
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     PARTY_FIELD_NUMBER: _ClassVar[int]
     SOFTWARE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -175,6 +175,9 @@ class IssuerProfile(_message.Message):
     PROVIDER_CHECK_DIGIT_FIELD_NUMBER: _ClassVar[int]
     COMMERCIAL_REGISTRATION_FIELD_NUMBER: _ClassVar[int]
     INDUSTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    TEST_SET_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_SOFTWARE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_SOFTWARE_PIN_FIELD_NUMBER: _ClassVar[int]
     country: str
     party: _document_pb2.Party
     software_id: str
@@ -184,10 +187,13 @@ class IssuerProfile(_message.Message):
     provider_check_digit: str
     commercial_registration: str
     industry_code: str
-    def __init__(self, country: _Optional[str] = ..., party: _Optional[_Union[_document_pb2.Party, _Mapping]] = ..., software_id: _Optional[str] = ..., software_pin: _Optional[str] = ..., environment: _Optional[str] = ..., provider_tax_id: _Optional[str] = ..., provider_check_digit: _Optional[str] = ..., commercial_registration: _Optional[str] = ..., industry_code: _Optional[str] = ...) -> None: ...
+    test_set_id: str
+    support_software_id: str
+    support_software_pin: str
+    def __init__(self, country: _Optional[str] = ..., party: _Optional[_Union[_document_pb2.Party, _Mapping]] = ..., software_id: _Optional[str] = ..., software_pin: _Optional[str] = ..., environment: _Optional[str] = ..., provider_tax_id: _Optional[str] = ..., provider_check_digit: _Optional[str] = ..., commercial_registration: _Optional[str] = ..., industry_code: _Optional[str] = ..., test_set_id: _Optional[str] = ..., support_software_id: _Optional[str] = ..., support_software_pin: _Optional[str] = ...) -> None: ...
 
 class NumberingRange(_message.Message):
-    __slots__ = ("range_id", "country", "issuer", "document_types", "authorization", "prefix", "range_from", "range_to", "valid_from", "valid_to", "technical_key", "next_number", "remaining")
+    __slots__ = ("range_id", "country", "issuer", "document_types", "authorization", "prefix", "range_from", "range_to", "valid_from", "valid_to", "technical_key", "next_number", "remaining", "warnings")
     RANGE_ID_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     ISSUER_FIELD_NUMBER: _ClassVar[int]
@@ -201,6 +207,7 @@ class NumberingRange(_message.Message):
     TECHNICAL_KEY_FIELD_NUMBER: _ClassVar[int]
     NEXT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     range_id: str
     country: str
     issuer: str
@@ -214,7 +221,8 @@ class NumberingRange(_message.Message):
     technical_key: str
     next_number: int
     remaining: int
-    def __init__(self, range_id: _Optional[str] = ..., country: _Optional[str] = ..., issuer: _Optional[str] = ..., document_types: _Optional[_Iterable[str]] = ..., authorization: _Optional[str] = ..., prefix: _Optional[str] = ..., range_from: _Optional[int] = ..., range_to: _Optional[int] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., technical_key: _Optional[str] = ..., next_number: _Optional[int] = ..., remaining: _Optional[int] = ...) -> None: ...
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, range_id: _Optional[str] = ..., country: _Optional[str] = ..., issuer: _Optional[str] = ..., document_types: _Optional[_Iterable[str]] = ..., authorization: _Optional[str] = ..., prefix: _Optional[str] = ..., range_from: _Optional[int] = ..., range_to: _Optional[int] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., technical_key: _Optional[str] = ..., next_number: _Optional[int] = ..., remaining: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListNumberingRangesRequest(_message.Message):
     __slots__ = ("issuer", "country")
