@@ -22,10 +22,10 @@ from services.signing.api import SigningServicer
 from services.signing.application import Signer
 from services.signing.outbound import OUTBOUND as SIGNING_OUT
 from services.transmission.application import SubmissionOpener
-from services.transmission.dispatcher import Dispatcher
 from services.transmission.outbound import OUTBOUND as TRANSMISSION_OUT
 from services.wiring import (
     AuthorityEndpoints,
+    dispatcher,
     issuing_app,
     signing_app,
     transmission_app,
@@ -64,9 +64,7 @@ class EmbeddedPlatform:
             urls["co"] = simulator.service_url
         endpoints = AuthorityEndpoints(urls, settings.authority_timeout)
 
-        self.dispatcher = Dispatcher(
-            self.transmission, endpoints.client_for, workers=settings.transmit_workers
-        )
+        self.dispatcher = dispatcher(settings, self.transmission, endpoints)
         facts = FactRecorder(self.issuing)
         self.followers = [
             LogFollower(self.issuing, ISSUING_OUT, Signer(self.signing)),

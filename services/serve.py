@@ -28,6 +28,7 @@ from services.wiring import (
     transmission_app,
     vault_for,
 )
+from services.wiring import dispatcher as make_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +70,13 @@ def consume(service: str, settings: Settings) -> None:
         )
     elif service == "transmission":
         from services.transmission.application import SubmissionOpener
-        from services.transmission.dispatcher import Dispatcher
 
         app = transmission_app(settings, vault)
         urls = {"co": settings.co_dian_url} if settings.co_dian_url else {}
         if not urls:
             raise SystemExit("timbra serve transmission needs TIMBRA_CO_DIAN_URL")
-        dispatcher = Dispatcher(
-            app,
-            AuthorityEndpoints(urls, settings.authority_timeout).client_for,
-            workers=settings.transmit_workers,
+        dispatcher = make_dispatcher(
+            settings, app, AuthorityEndpoints(urls, settings.authority_timeout)
         )
         run_consumer(
             "transmission",

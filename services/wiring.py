@@ -13,6 +13,8 @@ from services.countries.registry import pack_for
 from services.issuing.application import IssuingApp
 from services.signing.application import SigningApp
 from services.transmission.application import TransmissionApp
+from services.transmission.contingency import ContingencyRules
+from services.transmission.dispatcher import Dispatcher
 
 
 def vault_for(settings: Settings) -> Vault:
@@ -33,6 +35,25 @@ def signing_app(settings: Settings, vault: Vault) -> SigningApp:
 def transmission_app(settings: Settings, vault: Vault) -> TransmissionApp:
     """Transmission's application on the configured store."""
     return TransmissionApp(store_env(settings, "transmission", cache_size=5000, vault=vault))
+
+
+def dispatcher(
+    settings: Settings, app: TransmissionApp, endpoints: AuthorityEndpoints
+) -> Dispatcher:
+    """Transmission's dispatcher with the configured retry pattern and deadlines."""
+    return Dispatcher(
+        app,
+        endpoints.client_for,
+        workers=settings.transmit_workers,
+        poll_seconds=settings.authority_poll_seconds,
+        rules=ContingencyRules(
+            attempts=settings.contingency_attempts,
+            retry_seconds=settings.contingency_retry_seconds,
+            probe_seconds=settings.contingency_probe_seconds,
+            deadline_hours=settings.contingency_deadline_hours,
+            warn_before_hours=settings.deadline_warning_hours,
+        ),
+    )
 
 
 @dataclass

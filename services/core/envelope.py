@@ -21,6 +21,9 @@ TOPIC_SUFFIXES: dict[str, str] = {
     "DocumentTransmitted": "document.transmitted",
     "DocumentAccepted": "document.accepted",
     "DocumentRejected": "document.rejected",
+    # one topic for both, keyed by country, so a declaration and its end keep their order
+    "ContingencyDeclared": "authority.contingency",
+    "ContingencyEnded": "authority.contingency",
 }
 
 _PAYLOAD_FIELD = {
@@ -29,6 +32,8 @@ _PAYLOAD_FIELD = {
     "DocumentTransmitted": "transmitted",
     "DocumentAccepted": "accepted",
     "DocumentRejected": "rejected",
+    "ContingencyDeclared": "contingency_declared",
+    "ContingencyEnded": "contingency_ended",
 }
 
 _EVENT_NAMESPACE = uuid.UUID("2f7d0c6e-5b1a-4a53-9c1e-6f0d3f1c8a20")
@@ -41,7 +46,12 @@ def topic_for(event_type: str, prefix: str = "timbra") -> str:
 
 def all_topics(prefix: str = "timbra") -> list[str]:
     """Every topic of a deployment."""
-    return [topic_for(kind, prefix) for kind in TOPIC_SUFFIXES]
+    return sorted({topic_for(kind, prefix) for kind in TOPIC_SUFFIXES})
+
+
+def partition_key(envelope: events_pb2.EventEnvelope) -> bytes:
+    """The Kafka key: the document, or for an authority's state the country."""
+    return (envelope.document_id or envelope.country).encode()
 
 
 def event_id(source: str, aggregate_id: uuid.UUID, version: int) -> str:

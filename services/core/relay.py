@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from kafka import KafkaProducer
 
-from services.core.envelope import Outbound, topic_for
+from services.core.envelope import Outbound, partition_key, topic_for
 from services.core.store import ServiceApplication
 from services.core.tailing import LogTail
 
@@ -77,7 +77,7 @@ class OutboxRelay(LogTail):
             futures.append(
                 self._kafka.send(
                     topic_for(envelope.type, self.topic_prefix),
-                    key=envelope.document_id.encode(),
+                    key=partition_key(envelope),
                     value=envelope.SerializeToString(),
                     headers=[
                         ("event-id", envelope.event_id.encode()),

@@ -41,6 +41,15 @@ class Settings:
     simulators: bool = True  # start the authority simulators with `timbra run`
     co_dian_url: str = ""  # DIAN WcfDianCustomerServices endpoint; default: the simulator
     authority_timeout: float = 30.0
+    authority_poll_seconds: float = 2.0  # first wait before polling an asynchronous delivery
+    # DIAN's contingency pattern (tipo 4): attempts 20 s apart, then probes every 30 min; the
+    # backlog has 48 h once the authority answers again; warn 6 h before a deadline.
+    contingency_attempts: int = 4
+    contingency_retry_seconds: float = 20.0
+    contingency_probe_seconds: float = 1800.0
+    contingency_deadline_hours: float = 48.0
+    deadline_warning_hours: float = 6.0
+    metrics_port: int = 0  # Prometheus /metrics on grpc_host:metrics_port; 0 = off
     transmit_workers: int = 8
     issue_batch_size: int = 200
     sandbox: bool = True  # create a sandbox issuer (test CA, simulator resolution) on first run

@@ -19,9 +19,11 @@ from services.issuing.batcher import IssueQueue
 from services.issuing.directory import Directory, Subscription, Summary
 from services.issuing.domain import Document, State
 from services.issuing.drafting import IssueOrder, IssueOutcome, request_digest
+from services.issuing.references import check_reference
 from services.issuing.views import (
     document_view,
     error_update,
+    profile_view,
     range_view,
     states_of,
     update_from_document,
@@ -69,6 +71,14 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
             raise InputRejected("document.issuer", "is required (the registered issuer's tax id)")
         self.app.issuer_profile(document.country, document.issuer)
         parsed = pack.parse_document(document, "document")
+        if parsed.reference is not None:
+            check_reference(
+                self.directory,
+                document.country,
+                document.issuer,
+                parsed.reference,
+                f"document.{pack.code}.billing_reference",
+            )
         return IssueOrder(
             request_id=request_id,
             country=document.country,
@@ -76,7 +86,7 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
             pack=pack,
             document=parsed,
             request_digest=request_digest(document.SerializeToString(deterministic=True)),
-            range_field=getattr(parsed, "range_field", f"document.{pack.code}.range_prefix"),
+            range_field=parsed.range_field,
         )
 
     async def Issue(self, request, context):
@@ -200,16 +210,38 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
     # -- registration --------------------------------------------------------------------
 
     async def RegisterIssuer(self, request, context):
-        """Register or update an issuer; the PIN is stored sealed and never returned."""
+        """Register or update an issuer; the PINs are stored sealed and never returned."""
         try:
             profile = pack_for(request.country, field="country").parse_issuer(request, "issuer")
             await asyncio.to_thread(self.app.register_issuer, profile)
         except InputRejected as refusal:
             await abort(context, refusal)
-        response = issuing_pb2.IssuerProfile()
-        response.CopyFrom(request)
-        response.software_pin = ""
-        return response
+            raise AssertionError("unreachable") from None
+        return profile_view(profile)
+
+    async def GetIssuer(self, request, context):
+        """A registered issuer's profile, without its PINs."""
+        try:
+            pack_for(request.country, field="country")
+            profile = await asyncio.to_thread(
+                self.app.issuer_profile, request.country, request.issuer, "issuer"
+            )
+        except InputRejected as refusal:
+            await abort(context, refusal)
+            raise AssertionError("unreachable") from None
+        return profile_view(profile)
+
+    async def SetTestSet(self, request, context):
+        """Enter or leave habilitación."""
+        try:
+            pack_for(request.country, field="country")
+            profile = await asyncio.to_thread(
+                self.app.set_test_set, request.country, request.issuer, request.test_set_id
+            )
+        except InputRejected as refusal:
+            await abort(context, refusal)
+            raise AssertionError("unreachable") from None
+        return profile_view(profile)
 
     async def RegisterNumberingRange(self, request, context):
         """Register an authorised numbering range."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import uuid
 from collections import defaultdict
@@ -17,7 +18,13 @@ from services.core.rejection import InputRejected, precondition_failed
 from services.core.store import ServiceApplication
 from services.core.vault import Vault
 from services.countries.pack import Address, IssuerProfile, Party, RangeSpec
-from services.issuing.domain import Document, HeldFacts, Issuer, NumberingRange
+from services.issuing.domain import (
+    AuthorityStatus,
+    Document,
+    HeldFacts,
+    Issuer,
+    NumberingRange,
+)
 
 
 class IssuingApp(ServiceApplication):
@@ -38,11 +45,12 @@ class IssuingApp(ServiceApplication):
     # -- issuers -------------------------------------------------------------------------
 
     def register_issuer(self, profile: IssuerProfile) -> Issuer:
-        """Register an issuer, or replace its profile; the PIN is sealed, never stored clear."""
+        """Register an issuer, or replace its profile; the PINs are sealed, never stored clear."""
         issuer_id = Issuer.id_for(profile.country, profile.tax_id)
         context = f"issuer-pin|{issuer_id}"
         stored = _profile_to_state(profile)
-        pin_sealed = self.vault.seal(profile.software_pin.encode(), context)
+        pins = json.dumps([profile.software_pin, profile.support_software_pin])
+        pin_sealed = self.vault.seal(pins.encode(), context)
         try:
             issuer: Issuer = self.repository.get(issuer_id)
             issuer.change(profile=stored, pin_sealed=pin_sealed)
@@ -57,6 +65,17 @@ class IssuingApp(ServiceApplication):
         with self._lock:
             self._issuers[(profile.country, profile.tax_id)] = profile
         return issuer
+
+    def set_test_set(self, country: str, tax_id: str, test_set_id: str) -> IssuerProfile:
+        """Enter (or, with an empty id, leave) habilitación: documents go to the test set."""
+        profile = self.issuer_profile(country, tax_id, field="issuer")
+        changed = dataclasses.replace(
+            profile,
+            test_set_id=test_set_id,
+            environment="2" if test_set_id else profile.environment,
+        )
+        self.register_issuer(changed)
+        return changed
 
     def issuer_profile(
         self, country: str, tax_id: str, field: str = "document.issuer"
@@ -74,8 +93,8 @@ class IssuingApp(ServiceApplication):
             raise precondition_failed(
                 field, f"issuer {tax_id!r} is not registered for country {country!r}"
             ) from None
-        pin = self.vault.open(issuer.pin_sealed, f"issuer-pin|{issuer_id}").decode()
-        profile = _profile_from_state(issuer.profile, country, pin)
+        pins = json.loads(self.vault.open(issuer.pin_sealed, f"issuer-pin|{issuer_id}"))
+        profile = _profile_from_state(issuer.profile, country, pins)
         with self._lock:
             self._issuers[key] = profile
         return profile
@@ -173,6 +192,37 @@ class IssuingApp(ServiceApplication):
             f"{newest.range_to} (authorization {newest.authorization}) is exhausted",
         )
 
+    def paper_range(
+        self,
+        country: str,
+        issuer: str,
+        document_type: str,
+        prefix: str,
+        number: int,
+        day: date,
+        field: str,
+    ) -> NumberingRange:
+        """The range a paper document's number belongs to, valid on the paper's date."""
+        for numbering in self.ranges(country, issuer):
+            if (
+                document_type in numbering.document_types
+                and (not prefix or numbering.prefix == prefix)
+                and numbering.range_from <= number <= numbering.range_to
+            ):
+                if not numbering.is_valid_on(day):
+                    raise precondition_failed(
+                        field,
+                        f"range {numbering.prefix}{numbering.range_from}-{numbering.range_to} "
+                        f"was not valid on {day} (valid {numbering.valid_from} to "
+                        f"{numbering.valid_to})",
+                    )
+                return numbering
+        raise precondition_failed(
+            field,
+            f"number {prefix}{number} is in no registered range of issuer {issuer} for "
+            f"document type {document_type}",
+        )
+
     def _refresh_range_index(self) -> None:
         # Ranges are few and registered rarely; catching up from the log also picks up ranges
         # registered by another process sharing this store.
@@ -188,6 +238,21 @@ class IssuingApp(ServiceApplication):
                     event = self.mapper.to_domain_event(notification)
                     self._ranges[(event.country, event.issuer)].add(event.originator_id)
                 self._ranges_seen = found[-1].id
+
+    # -- the authority's state -----------------------------------------------------------
+
+    def authority_status(self, country: str) -> AuthorityStatus:
+        """What issuing knows of the country's authority (created on first use)."""
+        try:
+            return self.repository.get(AuthorityStatus.id_for(country))
+        except AggregateNotFoundError:
+            return AuthorityStatus(country=country)
+
+    def in_contingency(self, country: str) -> bool:
+        """Whether documents of `country` are to be issued in their contingency variant."""
+        if not self.recorder.select_events(AuthorityStatus.id_for(country), limit=1):
+            return False
+        return self.authority_status(country).in_contingency
 
     # -- documents -----------------------------------------------------------------------
 
@@ -217,15 +282,21 @@ class IssuingApp(ServiceApplication):
 def _profile_to_state(profile: IssuerProfile) -> dict[str, Any]:
     state = dataclasses.asdict(profile)
     state.pop("software_pin")
+    state.pop("support_software_pin")
     return state
 
 
-def _profile_from_state(state: dict[str, Any], country: str, pin: str) -> IssuerProfile:
+def _profile_from_state(state: dict[str, Any], country: str, pins: list[str]) -> IssuerProfile:
     party = dict(state["party"])
     address = party.pop("address")
     party["tax_responsibilities"] = tuple(party["tax_responsibilities"])
     values = {k: v for k, v in state.items() if k != "party"}
     return IssuerProfile(
-        **{**values, "country": country, "software_pin": pin},
+        **{
+            **values,
+            "country": country,
+            "software_pin": pins[0],
+            "support_software_pin": pins[1],
+        },
         party=Party(**party, address=Address(**address) if address else None),
     )

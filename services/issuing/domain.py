@@ -72,6 +72,7 @@ class Document(Aggregate):
         currency: str,
         payable_amount: Decimal,
         environment: str,
+        transmission_options: dict[str, str],
     ) -> None:
         self.country = country
         self.issuer = issuer
@@ -89,6 +90,7 @@ class Document(Aggregate):
         self.currency = currency
         self.payable_amount = payable_amount
         self.environment = environment
+        self.transmission_options = transmission_options
         self.state = State.DRAFTED
         self.signed_xml: bytes = b""
         self.authority_response: bytes = b""
@@ -198,6 +200,10 @@ class NumberingRange(Aggregate):
         self.valid_to = valid_to
         self.technical_key_sealed = technical_key_sealed
         self.next_number = range_from
+        # numbers taken from paper (CO type 03), by number as text: JSON-friendly for snapshots
+        self.paper: dict[str, str] = {}
+        self.warned_running_out = False
+        self.warned_expiring = False
 
     @property
     def remaining(self) -> int:
@@ -218,6 +224,59 @@ class NumberingRange(Aggregate):
         if first + len(documents) - 1 > self.range_to:
             raise ValueError("numbering range exhausted")
         self.next_number = first + len(documents)
+
+    def paper_holder(self, number: int) -> str | None:
+        """The document a paper number was already entered as, if any."""
+        return self.paper.get(str(number))
+
+    @event("PaperNumbersRecorded")
+    def record_paper(self, *, numbers: list[int], documents: list[str]) -> None:
+        """Numbers printed on paper during the issuer's own outage, entered after the fact."""
+        for number, document in zip(numbers, documents, strict=True):
+            if not self.range_from <= number <= self.range_to:
+                raise ValueError(f"{number} is outside the range")
+            if str(number) in self.paper:
+                raise ValueError(f"{number} was already entered")
+            self.paper[str(number)] = document
+
+    @event("RangeRunningOut")
+    def warn_running_out(self, *, remaining: int, threshold: int) -> None:
+        """Few numbers left: ask the authority for a new range before this one runs out."""
+        self.warned_running_out = True
+
+    @event("AuthorizationExpiring")
+    def warn_expiring(self, *, valid_to: date, days_left: int) -> None:
+        """The authorisation ends soon: numbers after that day will be refused."""
+        self.warned_expiring = True
+
+
+class AuthorityStatus(Aggregate):
+    """What issuing knows of a country's authority: in service, or in contingency, as the
+    transmission service reported it. New invoices are issued in the contingency variant."""
+
+    @staticmethod
+    def id_for(country: str) -> uuid.UUID:
+        """The authority of a country."""
+        return uuid.uuid5(_NAMESPACE, f"authority|{country}")
+
+    create_id = id_for
+
+    @event("AuthorityStatusOpened")
+    def __init__(self, *, country: str) -> None:
+        self.country = country
+        self.in_contingency = False
+
+    @event("AuthorityOutageNoted")
+    def note_outage(self, *, authority: str, declared_at: datetime, reason: str) -> None:
+        """Transmission declared a contingency."""
+        self.in_contingency = True
+
+    @event("AuthorityRecoveryNoted")
+    def note_recovery(
+        self, *, authority: str, ended_at: datetime, backlog_deadline: datetime
+    ) -> None:
+        """Transmission ended the contingency."""
+        self.in_contingency = False
 
 
 class Issuer(Aggregate):

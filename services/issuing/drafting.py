@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import grpc
 from eventsourcing.persistence import IntegrityError
 
+from services.core import metrics
 from services.core.rejection import InputRejected
 from services.countries.pack import CountryPack, IssuerProfile, NumberingSlot, ParsedDocument
 from services.issuing.application import IssuingApp
@@ -62,8 +64,10 @@ def request_digest(serialized_document: bytes) -> str:
 class Drafter:
     """Turns batches of orders into numbered, drafted documents."""
 
-    def __init__(self, app: IssuingApp) -> None:
+    def __init__(self, app: IssuingApp, *, warn_fraction: float = 0.1, warn_days: int = 30) -> None:
         self.app = app
+        self.warn_fraction = warn_fraction
+        self.warn_days = warn_days
 
     def draft(self, orders: list[IssueOrder], now: datetime | None = None) -> list[IssueOutcome]:
         """Number and draft every order; outcomes in the orders' order."""
@@ -101,8 +105,20 @@ class Drafter:
         groups: dict[uuid.UUID, list[int]] = defaultdict(list)
         chosen: dict[tuple[str, str, str, str], NumberingRange | InputRejected] = {}
         ranges: dict[uuid.UUID, NumberingRange] = {}
+        contingency: dict[str, bool] = {}
+        paper: list[int] = []
         for index in fresh:
             order = orders[index]
+            if order.country not in contingency:
+                contingency[order.country] = self.app.in_contingency(order.country)
+            if contingency[order.country]:
+                # The authority is down: issue the contingency variant (CO: 01 becomes 04).
+                variant = order.pack.contingency_variant(order.document)
+                if variant is not None:
+                    order.document = variant
+            if order.document.paper_number is not None:
+                paper.append(index)
+                continue
             issued_at = _issue_time(order.pack, now)
             key = (
                 order.country,
@@ -125,6 +141,7 @@ class Drafter:
         touched: list[object] = []
         for range_id, indexes in groups.items():
             touched.extend(self._draft_group(orders, indexes, ranges[range_id], outcomes, now))
+        touched.extend(self._draft_paper(orders, paper, outcomes))
         if touched:
             self.app.record(*touched)
         for index, twin in twins.items():
@@ -184,7 +201,88 @@ class Drafter:
         if not drafted:
             return []
         numbering.assign(first=numbering.next_number, documents=[str(d.id) for d in drafted])
+        self._warn(numbering, issued_at.date())
+        for document in drafted:
+            metrics.DRAFTED.labels(document.country, document.document_type).inc()
         return [numbering, *drafted]
+
+    def _draft_paper(
+        self, orders: list[IssueOrder], indexes: list[int], outcomes: list[IssueOutcome]
+    ) -> list[object]:
+        """Documents that already have a number and a moment (CO type 03, from paper)."""
+        taken: dict[uuid.UUID, tuple[NumberingRange, list[int], list[str]]] = {}
+        drafted: list[Document] = []
+        for index in indexes:
+            order = orders[index]
+            parsed = order.document
+            number, issued_at = parsed.paper_number, parsed.paper_issued_at
+            assert number is not None and issued_at is not None
+            try:
+                numbering = self.app.paper_range(
+                    order.country,
+                    order.issuer,
+                    parsed.document_type,
+                    parsed.range_prefix,
+                    number,
+                    issued_at.date(),
+                    order.range_field,
+                )
+                numbering, numbers, ids = taken.setdefault(numbering.id, (numbering, [], []))
+                holder = numbering.paper_holder(number) or (
+                    "another request in this batch" if number in numbers else None
+                )
+                if holder is not None:
+                    raise InputRejected(
+                        order.range_field,
+                        f"paper number {numbering.prefix}{number} was already entered ({holder})",
+                        grpc.StatusCode.ALREADY_EXISTS,
+                    )
+                issuer = self.app.issuer_profile(order.country, order.issuer)
+                document = self._draft_one(
+                    order, issuer, numbering, self.app.technical_key(numbering), number, issued_at
+                )
+            except InputRejected as refusal:
+                outcomes[index].error = refusal
+                continue
+            numbers.append(number)
+            ids.append(str(document.id))
+            outcomes[index].document = document
+            drafted.append(document)
+        recorded: list[object] = []
+        for numbering, numbers, ids in taken.values():
+            if numbers:
+                numbering.record_paper(numbers=numbers, documents=ids)
+                recorded.append(numbering)
+        return [*recorded, *drafted]
+
+    def _warn(self, numbering: NumberingRange, today: date) -> None:
+        """Tell before a range or its authorisation runs out (an event and a log line, once)."""
+        size = numbering.range_to - numbering.range_from + 1
+        threshold = max(1, math.ceil(size * self.warn_fraction))
+        remaining = numbering.remaining
+        metrics.RANGE_REMAINING.labels(numbering.country, numbering.issuer, numbering.prefix).set(
+            remaining
+        )
+        if not numbering.warned_running_out and remaining <= threshold:
+            numbering.warn_running_out(remaining=remaining, threshold=threshold)
+            log.warning(
+                "numbering range %s%d-%d of %s: only %d numbers left; request a new range",
+                numbering.prefix,
+                numbering.range_from,
+                numbering.range_to,
+                numbering.issuer,
+                remaining,
+            )
+        days_left = (numbering.valid_to - today).days
+        if not numbering.warned_expiring and days_left <= self.warn_days:
+            numbering.warn_expiring(valid_to=numbering.valid_to, days_left=days_left)
+            log.warning(
+                "authorization %s of %s ends on %s (%d days): request a new one",
+                numbering.authorization,
+                numbering.issuer,
+                numbering.valid_to,
+                days_left,
+            )
 
     def _draft_one(
         self,
@@ -224,6 +322,7 @@ class Drafter:
             currency=draft.currency,
             payable_amount=draft.payable_amount,
             environment=draft.environment,
+            transmission_options=dict(draft.transmission_options),
         )
 
 

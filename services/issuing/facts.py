@@ -18,7 +18,7 @@ from google.protobuf.json_format import MessageToDict
 from services.core.envelope import moment, payload
 from services.core.inbox import Inbound, TrackedConsumer
 from services.issuing.application import IssuingApp
-from services.issuing.domain import Document, HeldFacts
+from services.issuing.domain import AuthorityStatus, Document, HeldFacts
 from timbra.v1 import events_pb2
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,14 @@ class FactRecorder(TrackedConsumer):
     """Issuing's consumer of the signing and transmission services' events."""
 
     name = "issuing"
-    consumes = ("DocumentSigned", "DocumentTransmitted", "DocumentAccepted", "DocumentRejected")
+    consumes = (
+        "DocumentSigned",
+        "DocumentTransmitted",
+        "DocumentAccepted",
+        "DocumentRejected",
+        "ContingencyDeclared",
+        "ContingencyEnded",
+    )
 
     def __init__(self, app: IssuingApp) -> None:
         super().__init__(app)
@@ -38,9 +45,37 @@ class FactRecorder(TrackedConsumer):
         """Apply each fact to its document, holding those that came before their predecessor."""
         documents: dict[uuid.UUID, Document] = {}
         held: dict[uuid.UUID, HeldFacts] = {}
+        authorities: dict[str, AuthorityStatus] = {}
         for inbound in fresh:
-            self._take(inbound.envelope, documents, held)
-        return [*documents.values(), *held.values()]
+            if inbound.envelope.type in ("ContingencyDeclared", "ContingencyEnded"):
+                self._note_authority(inbound.envelope, authorities)
+            else:
+                self._take(inbound.envelope, documents, held)
+        return [*documents.values(), *held.values(), *authorities.values()]
+
+    def _note_authority(
+        self, envelope: events_pb2.EventEnvelope, authorities: dict[str, AuthorityStatus]
+    ) -> None:
+        country = envelope.country
+        status = authorities.get(country) or self.app.authority_status(country)
+        authorities[country] = status
+        if envelope.type == "ContingencyDeclared" and not status.in_contingency:
+            fact = envelope.contingency_declared
+            status.note_outage(
+                authority=fact.authority, declared_at=moment(fact.declared_at), reason=fact.reason
+            )
+            log.warning(
+                "%s in contingency: new documents are issued in their contingency variant",
+                fact.authority,
+            )
+        elif envelope.type == "ContingencyEnded" and status.in_contingency:
+            fact = envelope.contingency_ended
+            status.note_recovery(
+                authority=fact.authority,
+                ended_at=moment(fact.ended_at),
+                backlog_deadline=moment(fact.backlog_deadline),
+            )
+            log.warning("%s answers again: documents are issued normally", fact.authority)
 
     def _take(
         self,

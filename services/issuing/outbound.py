@@ -40,6 +40,7 @@ def drafted(event: Document.DocumentDrafted) -> events_pb2.EventEnvelope:
             currency=event.currency,
             payable_amount=str(event.payable_amount),
             environment=event.environment,
+            transmission_options=event.transmission_options,
         )
     )
     return envelope

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from google.protobuf.json_format import ParseDict
 
 from services.core.envelope import timestamp
 from services.core.rejection import InputRejected
+from services.countries.pack import IssuerProfile
 from services.issuing.directory import Summary
 from services.issuing.domain import Document, NumberingRange, State
 from timbra.v1 import document_pb2, issuing_pb2
@@ -125,3 +127,33 @@ def range_view(numbering: NumberingRange) -> issuing_pb2.NumberingRange:
 def states_of(values: Any) -> set[State]:
     """DocumentState enum values from a request as domain states."""
     return {State(v) for v in values if v}
+
+
+def profile_view(profile: IssuerProfile) -> issuing_pb2.IssuerProfile:
+    """An issuer profile message without its secrets (the PINs)."""
+    party = profile.party
+    address = party.address
+    return issuing_pb2.IssuerProfile(
+        country=profile.country,
+        party=document_pb2.Party(
+            tax_id=party.tax_id,
+            check_digit=party.check_digit,
+            id_type=party.id_type,
+            name=party.name,
+            person_type=int(party.person_type or 0),
+            tax_responsibilities=list(party.tax_responsibilities),
+            tax_scheme=party.tax_scheme,
+            address=document_pb2.Address(**dataclasses.asdict(address)) if address else None,
+            email=party.email,
+            phone=party.phone,
+            trade_name=party.trade_name,
+        ),
+        software_id=profile.software_id,
+        environment=profile.environment,
+        provider_tax_id=profile.provider_tax_id,
+        provider_check_digit=profile.provider_check_digit,
+        commercial_registration=profile.commercial_registration,
+        industry_code=profile.industry_code,
+        test_set_id=profile.test_set_id,
+        support_software_id=profile.support_software_id,
+    )

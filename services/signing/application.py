@@ -65,6 +65,7 @@ class Signer(TrackedConsumer):
             "document_key": draft.document_key,
             "document_type": draft.document_type,
             "environment": draft.environment,
+            "transmission_options": dict(draft.transmission_options),
         }
         try:
             signer, certificate = self.app.keyring.signer(envelope.country, envelope.issuer)

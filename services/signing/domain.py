@@ -58,6 +58,7 @@ class Signature(Aggregate):
         document_key: str
         document_type: str
         environment: str
+        transmission_options: dict[str, str]
         signed_xml: bytes
         certificate_serial: str
         certificate_subject: str
@@ -75,6 +76,7 @@ class Signature(Aggregate):
         document_key: str
         document_type: str
         environment: str
+        transmission_options: dict[str, str]
         rule: str
         reason: str
 

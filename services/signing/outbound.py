@@ -39,6 +39,7 @@ def signed(event: Signature.DocumentSigned) -> events_pb2.EventEnvelope:
             document_key=event.document_key,
             document_type=event.document_type,
             environment=event.environment,
+            transmission_options=event.transmission_options,
         )
     )
     return envelope

@@ -80,6 +80,7 @@ class SubmissionOpener(TrackedConsumer):
                 document_key=envelope.signed.document_key,
                 signed_xml=envelope.signed.signed_xml,
                 environment=envelope.signed.environment,
+                transmission_options=dict(envelope.signed.transmission_options),
             )
         return list(opened.values())
 

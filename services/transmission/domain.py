@@ -35,6 +35,7 @@ class Submission(Aggregate):
         document_key: str,
         signed_xml: bytes,
         environment: str,
+        transmission_options: dict[str, str],
     ) -> None:
         self.document_id = document_id
         self.country = country
@@ -45,9 +46,13 @@ class Submission(Aggregate):
         self.document_key = document_key
         self.signed_xml = signed_xml
         self.environment = environment
+        self.transmission_options = transmission_options
         self.attempts = 0
         self.in_doubt = False
         self.final = False
+        self.track_id = ""  # set when an asynchronous delivery awaits its verdict
+        self.deadline: datetime | None = None
+        self.deadline_warned = False
 
     @property
     def ref(self) -> dict[str, str]:
@@ -86,6 +91,22 @@ class Submission(Aggregate):
         """The authority received the document."""
         self.attempts = attempt
         self.in_doubt = False
+        self.track_id = track_id
+
+    @property
+    def awaiting_verdict(self) -> bool:
+        """Delivered asynchronously: the verdict is to be fetched with the track id."""
+        return bool(self.track_id) and not self.final
+
+    @event("DeadlineSet")
+    def set_deadline(self, *, deadline: datetime, reason: str) -> None:
+        """The document must reach the authority by `deadline` (CO: 48 h after a contingency)."""
+        self.deadline = deadline
+
+    @event("DeadlineApproaching")
+    def warn_deadline(self, *, deadline: datetime, remaining_seconds: int) -> None:
+        """A warning, once: the deadline is near and the document is still not transmitted."""
+        self.deadline_warned = True
 
     @event("DocumentAccepted")
     def accepted(
@@ -110,3 +131,42 @@ class Submission(Aggregate):
     ) -> None:
         """The authority rejected it."""
         self.final = True
+
+
+class AuthorityLink(Aggregate):
+    """timbra's link to one country's authority: normal service, or contingency (DESIGN §5)."""
+
+    @staticmethod
+    def id_for(country: str) -> uuid.UUID:
+        """The link to a country's authority."""
+        return uuid.uuid5(_NAMESPACE, f"authority-link|{country}")
+
+    create_id = id_for
+
+    @event("AuthorityLinkOpened")
+    def __init__(self, *, country: str, authority: str) -> None:
+        self.country = country
+        self.authority = authority
+        self.in_contingency = False
+        self.declared_at: datetime | None = None
+
+    @event("ContingencyDeclared")
+    def declare(
+        self, *, country: str, authority: str, reason: str, attempts: int, declared_at: datetime
+    ) -> None:
+        """The authority failed its retry pattern: contingency begins."""
+        self.in_contingency = True
+        self.declared_at = declared_at
+
+    @event("ContingencyEnded")
+    def end(
+        self,
+        *,
+        country: str,
+        authority: str,
+        ended_at: datetime,
+        backlog: int,
+        backlog_deadline: datetime,
+    ) -> None:
+        """The authority answers again; the backlog must be transmitted by `backlog_deadline`."""
+        self.in_contingency = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.core.envelope import Outbound, new_envelope, timestamp
-from services.transmission.domain import Submission
+from services.transmission.domain import AuthorityLink, Submission
 from timbra.v1 import document_pb2, events_pb2
 
 SOURCE = "transmission"
@@ -82,11 +82,55 @@ def rejected(event: Submission.DocumentRejected) -> events_pb2.EventEnvelope:
     return envelope
 
 
+def _link_header(event: Any, kind: str) -> events_pb2.EventEnvelope:
+    return new_envelope(
+        event_type=kind,
+        source=SOURCE,
+        aggregate_id=event.originator_id,
+        version=event.originator_version,
+        occurred_at=event.timestamp,
+        document_id="",
+        issuer="",
+        country=event.country,
+        correlation_id="",
+    )
+
+
+def contingency_declared(event: AuthorityLink.ContingencyDeclared) -> events_pb2.EventEnvelope:
+    """Envelope for the start of a contingency."""
+    envelope = _link_header(event, "ContingencyDeclared")
+    envelope.contingency_declared.CopyFrom(
+        events_pb2.ContingencyDeclared(
+            authority=event.authority,
+            reason=event.reason,
+            attempts=event.attempts,
+            declared_at=timestamp(event.declared_at),
+        )
+    )
+    return envelope
+
+
+def contingency_ended(event: AuthorityLink.ContingencyEnded) -> events_pb2.EventEnvelope:
+    """Envelope for the end of a contingency."""
+    envelope = _link_header(event, "ContingencyEnded")
+    envelope.contingency_ended.CopyFrom(
+        events_pb2.ContingencyEnded(
+            authority=event.authority,
+            ended_at=timestamp(event.ended_at),
+            backlog=event.backlog,
+            backlog_deadline=timestamp(event.backlog_deadline),
+        )
+    )
+    return envelope
+
+
 OUTBOUND = Outbound(
     source=SOURCE,
     mappers={
         Submission.DocumentTransmitted: transmitted,
         Submission.DocumentAccepted: accepted,
         Submission.DocumentRejected: rejected,
+        AuthorityLink.ContingencyDeclared: contingency_declared,
+        AuthorityLink.ContingencyEnded: contingency_ended,
     },
 )

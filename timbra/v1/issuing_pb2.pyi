@@ -224,6 +224,24 @@ class NumberingRange(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, range_id: _Optional[str] = ..., country: _Optional[str] = ..., issuer: _Optional[str] = ..., document_types: _Optional[_Iterable[str]] = ..., authorization: _Optional[str] = ..., prefix: _Optional[str] = ..., range_from: _Optional[int] = ..., range_to: _Optional[int] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., technical_key: _Optional[str] = ..., next_number: _Optional[int] = ..., remaining: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class GetIssuerRequest(_message.Message):
+    __slots__ = ("country", "issuer")
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    country: str
+    issuer: str
+    def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ...) -> None: ...
+
+class SetTestSetRequest(_message.Message):
+    __slots__ = ("country", "issuer", "test_set_id")
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    TEST_SET_ID_FIELD_NUMBER: _ClassVar[int]
+    country: str
+    issuer: str
+    test_set_id: str
+    def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ..., test_set_id: _Optional[str] = ...) -> None: ...
+
 class ListNumberingRangesRequest(_message.Message):
     __slots__ = ("issuer", "country")
     ISSUER_FIELD_NUMBER: _ClassVar[int]

@@ -65,6 +65,16 @@ class IssuingStub:
                 request_serializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.SerializeToString,
                 response_deserializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
                 _registered_method=True)
+        self.GetIssuer = channel.unary_unary(
+                '/timbra.v1.Issuing/GetIssuer',
+                request_serializer=timbra_dot_v1_dot_issuing__pb2.GetIssuerRequest.SerializeToString,
+                response_deserializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
+                _registered_method=True)
+        self.SetTestSet = channel.unary_unary(
+                '/timbra.v1.Issuing/SetTestSet',
+                request_serializer=timbra_dot_v1_dot_issuing__pb2.SetTestSetRequest.SerializeToString,
+                response_deserializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
+                _registered_method=True)
         self.RegisterNumberingRange = channel.unary_unary(
                 '/timbra.v1.Issuing/RegisterNumberingRange',
                 request_serializer=timbra_dot_v1_dot_issuing__pb2.NumberingRange.SerializeToString,
@@ -126,6 +136,21 @@ class IssuingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetIssuer(self, request, context):
+        """A registered issuer's profile (secrets left out).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTestSet(self, request, context):
+        """Enter habilitación with the authority's test set id, or leave it (empty test_set_id):
+        documents issued meanwhile go to the authority's test set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterNumberingRange(self, request, context):
         """Register an authorised numbering range (DIAN resolution + prefix).
         """
@@ -170,6 +195,16 @@ def add_IssuingServicer_to_server(servicer, server):
             'RegisterIssuer': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterIssuer,
                     request_deserializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
+                    response_serializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.SerializeToString,
+            ),
+            'GetIssuer': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetIssuer,
+                    request_deserializer=timbra_dot_v1_dot_issuing__pb2.GetIssuerRequest.FromString,
+                    response_serializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.SerializeToString,
+            ),
+            'SetTestSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTestSet,
+                    request_deserializer=timbra_dot_v1_dot_issuing__pb2.SetTestSetRequest.FromString,
                     response_serializer=timbra_dot_v1_dot_issuing__pb2.IssuerProfile.SerializeToString,
             ),
             'RegisterNumberingRange': grpc.unary_unary_rpc_method_handler(
@@ -345,6 +380,60 @@ class Issuing:
             target,
             '/timbra.v1.Issuing/RegisterIssuer',
             timbra_dot_v1_dot_issuing__pb2.IssuerProfile.SerializeToString,
+            timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetIssuer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/timbra.v1.Issuing/GetIssuer',
+            timbra_dot_v1_dot_issuing__pb2.GetIssuerRequest.SerializeToString,
+            timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTestSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/timbra.v1.Issuing/SetTestSet',
+            timbra_dot_v1_dot_issuing__pb2.SetTestSetRequest.SerializeToString,
             timbra_dot_v1_dot_issuing__pb2.IssuerProfile.FromString,
             options,
             channel_credentials,
