@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import importlib.util
 import json
 import logging
 import signal
@@ -12,7 +14,9 @@ from pathlib import Path
 
 import grpc
 
+from services.core.metrics import serve_metrics
 from services.core.settings import Settings
+from services.countries.registry import available
 from timbra.v1 import issuing_pb2, issuing_pb2_grpc
 
 
@@ -43,8 +47,14 @@ async def _run(settings: Settings) -> None:
 
     platform = EmbeddedPlatform(settings)
     await platform.start()
+    serve_metrics(settings.grpc_host, settings.metrics_port)
     print(f"timbra: gRPC API on {platform.address} (issuing, signing)", flush=True)
     print(f"timbra: data in {settings.data_path} ({settings.store})", flush=True)
+    if settings.metrics_port:
+        print(
+            f"timbra: metrics on http://{settings.grpc_host}:{settings.metrics_port}/metrics",
+            flush=True,
+        )
     for country, simulator in platform.simulators.items():
         print(f"timbra: {country} authority simulator at {simulator.service_url}", flush=True)
     if settings.sandbox and "co" in platform.simulators:
@@ -223,6 +233,11 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--number", default="")
     export.set_defaults(func=cmd_export)
+
+    for code in available():
+        # a country pack may add its own commands (timbra co habilitacion, ...)
+        if importlib.util.find_spec(f"services.countries.{code}.commands"):
+            importlib.import_module(f"services.countries.{code}.commands").register(commands)
 
     audit = commands.add_parser("audit", help="replay a document's history")
     audit_kind = audit.add_subparsers(dest="kind", required=True)

@@ -18,6 +18,7 @@ import sys
 
 from services.core.grpc_server import start_server
 from services.core.kafka_worker import run_consumer
+from services.core.metrics import serve_metrics
 from services.core.relay import OutboxRelay
 from services.core.settings import Settings
 from services.core.topics import ensure_topics
@@ -50,6 +51,8 @@ def check(settings: Settings) -> None:
 def consume(service: str, settings: Settings) -> None:
     """The consumer process of `service` (blocks until stopped)."""
     vault = vault_for(settings)
+    # The consumer does the work that metrics describe (for transmission: the dispatcher).
+    serve_metrics(settings.grpc_host, settings.metrics_port)
     if service == "issuing":
         from services.issuing.facts import FactRecorder
 

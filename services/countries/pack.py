@@ -61,6 +61,9 @@ class IssuerProfile:
     test_set_id: str = ""  # CO habilitación: DIAN's TestSetId; empty in production
     support_software_id: str = ""  # CO documento soporte software (empty: software_id)
     support_software_pin: str = field(default="", repr=False)
+    activity_codes: tuple[str, ...] = ()  # CL: Acteco
+    authorization_date: date | None = None  # CL: FchResol
+    authorization_number: str = ""  # CL: NroResol
 
     @property
     def tax_id(self) -> str:
@@ -82,6 +85,18 @@ class RangeSpec:
     valid_from: date
     valid_to: date
     technical_key: str = field(default="", repr=False)
+    # The authority's signed, public authorisation the document must carry (CL: the CAF's
+    # DA + FRMA, copied into every TED); empty where none exists.
+    public_authorization: str = ""
+
+
+@dataclass(frozen=True)
+class NumberingFile:
+    """An authority's numbering file (CL: a CAF), split into what each service may hold."""
+
+    range: RangeSpec
+    key_id: str  # how the signer finds the private key again (CL: "33:1-100")
+    private_key_pem: bytes = field(default=b"", repr=False)  # for signing only; never logged
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ class NumberingSlot:
     valid_from: date
     valid_to: date
     technical_key: str = field(default="", repr=False)
+    public_authorization: str = ""
 
     @property
     def full_number(self) -> str:
@@ -155,6 +171,8 @@ class Credentials:
     private_key: Any  # cryptography private key object
     certificate: Any  # cryptography x509.Certificate
     chain: tuple[Any, ...] = ()
+    # CL: the issuer's folio (CAF) private keys by key id, for the TED stamp
+    folio_keys: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -239,6 +257,14 @@ class AuthorityClient(Protocol):
     """A country's authority web service, as the transmission service uses it."""
 
     authority: str
+    # How many documents one delivery may carry (DIAN SendBillSync: 1; SII EnvioDTE: 2,000),
+    # and how long to wait for more before sending a partial batch.
+    batch_size: int
+    batch_wait: float
+
+    def submit_batch(self, submissions: list[Submission]) -> list[Delivery]:
+        """Deliver several documents in one delivery (all of one issuer); one Delivery each."""
+        ...
 
     def submit(self, submission: Submission) -> Delivery:
         """Deliver a signed document and return the authority's verdict."""
@@ -270,6 +296,11 @@ class CountryPack(Protocol):
 
     def parse_range(self, spec: issuing_pb2.NumberingRange, path: str) -> RangeSpec:
         """Validate a numbering range registration; raise InputRejected naming the field."""
+        ...
+
+    def parse_numbering_file(self, issuer: str, content: bytes, path: str) -> NumberingFile:
+        """Validate an authority's numbering file for `issuer` (CL: a CAF, its signature checked
+        against the configured authority keys); raise InputRejected saying why not."""
         ...
 
     def parse_document(self, document: document_pb2.Document, path: str) -> ParsedDocument:

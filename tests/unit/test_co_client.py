@@ -23,7 +23,7 @@ from services.countries.co.client import (
     parse_message,
     zip_document,
 )
-from services.countries.co.simulator import soap
+from services.countries.co.simulator import results, soap
 from services.countries.co.simulator.responses import DianAnswer
 from services.countries.pack import AuthorityUnavailable, Submission, SubmissionInDoubt
 
@@ -81,7 +81,7 @@ def http_response(
 
 def dian_answer(operation: str, answer: DianAnswer) -> Callable[..., requests.Response]:
     def respond(request: requests.PreparedRequest) -> requests.Response:
-        result = soap.dian_response(f"{operation}Result", answer)
+        result = results.dian_response(f"{operation}Result", answer)
         return http_response(request, soap.respond(operation, result, ""))
 
     return respond

@@ -142,10 +142,21 @@ CASES = [
     ),
     ("wrong country", lambda d: setattr(d, "country", "cl"), "document.country"),
     ("chilean details", lambda d: d.cl.SetInParent(), "document.cl"),
-    ("currency USD", lambda d: setattr(d, "currency", "USD"), "document.currency"),
     (
-        "document type 02",
-        lambda d: setattr(d.co, "document_type", "02"),
+        "currency USD without rate",
+        lambda d: setattr(d, "currency", "USD"),
+        "document.co.exchange_rate",
+    ),
+    ("currency not ISO", lambda d: setattr(d, "currency", "US$"), "document.currency"),
+    ("currency unknown", lambda d: setattr(d, "currency", "XYZ"), "document.currency"),
+    (
+        "document type 04 requested",
+        lambda d: setattr(d.co, "document_type", "04"),
+        "document.co.document_type",
+    ),
+    (
+        "document type 07",
+        lambda d: setattr(d.co, "document_type", "07"),
         "document.co.document_type",
     ),
     (
@@ -203,8 +214,13 @@ CASES = [
     ),
     ("no tax", lambda d: d.lines[0].ClearField("taxes"), "document.lines[0].taxes"),
     (
-        "INC",
+        "INC at 19 %",
         lambda d: setattr(d.lines[0].taxes[0], "scheme", "04"),
+        "document.lines[0].taxes[0].percent",
+    ),
+    (
+        "tax scheme 02",
+        lambda d: setattr(d.lines[0].taxes[0], "scheme", "02"),
         "document.lines[0].taxes[0].scheme",
     ),
     (
@@ -213,13 +229,18 @@ CASES = [
         "document.lines[0].taxes[1]",
     ),
     (
-        "IVA plus ICA",
-        lambda d: d.lines[0].taxes.add(scheme="03", percent="1"),
-        "document.lines[0].taxes[1].scheme",
+        "ICA at 2 %",
+        lambda d: d.lines[0].taxes.add(scheme="03", percent="2"),
+        "document.lines[0].taxes[1].percent",
     ),
     (
-        "unknown rate 16",
-        lambda d: setattr(d.lines[0].taxes[0], "percent", "16"),
+        "ICA alone",
+        lambda d: (d.lines[0].ClearField("taxes"), d.lines[0].taxes.add(scheme="03", percent="1")),
+        "document.lines[0].taxes",
+    ),
+    (
+        "unknown rate 12",
+        lambda d: setattr(d.lines[0].taxes[0], "percent", "12"),
         "document.lines[0].taxes[0].percent",
     ),
     (
@@ -356,17 +377,18 @@ def test_exponent_and_extra_decimals_are_refused_with_their_text():
     )
 
 
-def test_unsupported_things_say_they_come_later():
-    assert "export" in rejected(edit(lambda d: setattr(d, "currency", "USD"))).rule
+def test_refusals_name_the_dian_rule_or_list():
+    assert "FAR01" in rejected(edit(lambda d: setattr(d, "currency", "USD"))).rule
+    charge = rejected(edit(lambda d: setattr(d.totals, "charge_total_amount", "1")))
+    assert charge.rule == "is 1 but the document charges add up to 0.00"
     assert (
-        "not supported yet"
-        in rejected(edit(lambda d: setattr(d.totals, "charge_total_amount", "1"))).rule
-    )
-    assert (
-        "later version"
+        "use 2, 4, 8, 16"
         in rejected(edit(lambda d: setattr(d.lines[0].taxes[0], "scheme", "04"))).rule
     )
-    assert "only 01" in rejected(edit(lambda d: setattr(d.co, "document_type", "91"))).rule
+    assert (
+        "send the invoice as 01"
+        in rejected(edit(lambda d: setattr(d.co, "document_type", "04"))).rule
+    )
 
 
 def test_a_nit_check_digit_is_computed_when_empty_and_accepted_when_right():

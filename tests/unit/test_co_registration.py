@@ -79,7 +79,7 @@ def test_issuer_rules(change, field):
 def test_the_habilitacion_range_parses():
     spec = PACK.parse_range(demo.habilitacion_range(), "range")
     assert spec == habilitacion.range_spec("900373076")
-    assert spec.valid_from == date(2019, 1, 19) and spec.document_types == ("01",)
+    assert spec.valid_from == date(2019, 1, 19) and spec.document_types == ("01", "02", "04")
     assert habilitacion.TECHNICAL_KEY not in repr(spec)
 
 
@@ -117,8 +117,8 @@ RANGE_CASES = [
     ("to missing", lambda r: setattr(r, "valid_to", ""), "range.valid_to"),
     ("to before from", lambda r: setattr(r, "valid_to", "2018-12-31"), "range.valid_to"),
     ("no technical key", lambda r: setattr(r, "technical_key", ""), "range.technical_key"),
-    ("credit notes", lambda r: r.document_types.append("91"), "range.document_types[1]"),
-    ("repeated type", lambda r: r.document_types.append("01"), "range.document_types[1]"),
+    ("credit notes", lambda r: r.document_types.append("91"), "range.document_types[3]"),
+    ("repeated type", lambda r: r.document_types.append("01"), "range.document_types[3]"),
 ]
 
 

@@ -15,6 +15,8 @@ def test_a_plan_applies_to_the_next_count_calls_then_stops() -> None:
         "latency_ms": 10,
         "http_status": 503,
         "drop_response": False,
+        "timeout_ms": 0,
+        "operations": [],
         "remaining": 2,
     }
     assert plan.take() == Fault(10, 503, False)

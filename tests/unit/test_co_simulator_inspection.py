@@ -39,7 +39,8 @@ def invoice(uuid: str = "AB" * 48, payable: str = "119000.00") -> bytes:
 <cbc:CompanyID>900373076</cbc:CompanyID></cac:PartyTaxScheme></cac:Party></cac:AccountingSupplierParty>
 <cac:AccountingCustomerParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>222222222222</cbc:CompanyID>
 </cac:PartyTaxScheme></cac:Party></cac:AccountingCustomerParty>
-<cac:TaxTotal><cbc:TaxAmount>19000.00</cbc:TaxAmount><cac:TaxSubtotal><cac:TaxCategory><cac:TaxScheme>
+<cac:TaxTotal><cbc:TaxAmount>19000.00</cbc:TaxAmount><cac:TaxSubtotal>
+<cbc:TaxAmount>19000.00</cbc:TaxAmount><cac:TaxCategory><cac:TaxScheme>
 <cbc:ID>01</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>
 <cac:LegalMonetaryTotal><cbc:LineExtensionAmount>100000.00</cbc:LineExtensionAmount>
 <cbc:PayableAmount>{payable}</cbc:PayableAmount></cac:LegalMonetaryTotal></Invoice>""".encode()
@@ -57,7 +58,7 @@ def test_the_facts_are_read_from_the_xml() -> None:
     facts = read_invoice(parse(invoice()))
     assert facts.number == "SETP990000001" and facts.consecutive == "990000001"
     assert facts.uuid == "ab" * 48 and facts.uuid_scheme_id == "2"
-    assert facts.taxes == {"01": Decimal("19000.00")} and facts.payable == Decimal("119000.00")
+    assert facts.taxes == {"01": Decimal("19000.00")} and facts.totals.payable == Decimal("119000.00")
     assert (facts.supplier_nit, facts.customer_id) == ("900373076", "222222222222")
     assert (facts.authorization, facts.prefix, facts.software_id) == ("18760000001", "SETP", "sw")
     assert facts.security_code == "cafe"
@@ -111,16 +112,39 @@ def test_an_external_entity_is_not_read(tmp_path) -> None:
     [
         b"%PDF-1.4 not xml",
         b"<Invoice><unclosed></Invoice>",
-        invoice().replace(b"<Invoice ", b"<CreditNote ").replace(b"</Invoice>", b"</CreditNote>"),
+        invoice()
+        .replace(b"<Invoice ", b"<Order ")
+        .replace(b"</Invoice>", b"</Order>")
+        .replace(b"xsd:Invoice-2", b"xsd:Order-2"),
         invoice(uuid=""),
         invoice(payable="1,190.00"),
         invoice().replace(b"2026-03-02", b"02/03/2026"),
     ],
-    ids=["not-xml", "malformed", "not-an-invoice", "no-uuid", "bad-amount", "bad-date"],
+    ids=["not-xml", "malformed", "not-a-dian-document", "no-uuid", "bad-amount", "bad-date"],
 )
 def test_unreadable_documents_are_schema_failures(content: bytes) -> None:
     inspection = inspect_archive(zipped(("fv.xml", content)))
     assert inspection.schema_problem and inspection.facts is None
+
+
+def as_note(root: str, totals: str = "LegalMonetaryTotal", type_code: str = "") -> bytes:
+    """The minimal invoice re-rooted as a credit or debit note."""
+    note = (
+        invoice()
+        .replace(b"Invoice", root.encode())
+        .replace(b"<cbc:InvoiceTypeCode>01</cbc:InvoiceTypeCode>", type_code.encode())
+    )
+    return note.replace(b"LegalMonetaryTotal", totals.encode())
+
+
+def test_credit_and_debit_notes_are_inspected_too() -> None:
+    credit = inspect_archive(zipped(("nc.xml", as_note("CreditNote"))))
+    assert credit.facts is not None and credit.facts.document_type == "91"
+    debit = inspect_archive(zipped(("nd.xml", as_note("DebitNote", "RequestedMonetaryTotal"))))
+    assert debit.facts is not None and debit.facts.document_type == "92"
+    assert debit.facts.totals.payable == Decimal("119000.00")
+    # A debit note's totals are its RequestedMonetaryTotal: a LegalMonetaryTotal is not read.
+    assert inspect_archive(zipped(("nd.xml", as_note("DebitNote")))).schema_problem
 
 
 def test_schema_violations_name_the_element() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.countries.co.simulator.ledger import Ledger, kind_of
+from services.countries.co.simulator.ledger import Entry, Ledger, kind_of
 from services.countries.co.simulator.registry import Registry, RegistryConflict, UnknownIssuer
 from services.countries.co.simulator.responses import DianAnswer
 from services.countries.co.simulator.rules import BOGOTA
@@ -58,7 +58,7 @@ def test_resolutions_look_like_dians_and_belong_to_their_issuer(tmp_path: Path) 
 
 def test_an_accepted_number_is_found_by_identity_or_key(tmp_path: Path) -> None:
     ledger = Ledger(open_database(tmp_path))
-    ledger.record("900373076", "01", "SETP1", accepted("k1"), NOW)
+    ledger.record(Entry("900373076", "SETP1", "01", "2026-03-02"), accepted("k1"), NOW)
     assert ledger.accepted_original("900373076", "01", "SETP1", "other").document_key == "k1"
     assert ledger.accepted_original("800197268", "01", "SETP9", "k1").document_key == "k1"
     assert ledger.accepted_original("900373076", "01", "SETP2", "k2") is None
@@ -68,10 +68,10 @@ def test_a_rejection_is_replaced_by_a_later_acceptance_but_never_the_reverse(
     tmp_path: Path,
 ) -> None:
     ledger = Ledger(open_database(tmp_path))
-    ledger.record("900373076", "01", "SETP1", rejected("k1"), NOW)
+    ledger.record(Entry("900373076", "SETP1", "01", "2026-03-02"), rejected("k1"), NOW)
     assert ledger.accepted_original("900373076", "01", "SETP1", "k1") is None
-    ledger.record("900373076", "01", "SETP1", accepted("k1"), NOW)
-    ledger.record("900373076", "01", "SETP1", rejected("k1"), NOW)
+    ledger.record(Entry("900373076", "SETP1", "01", "2026-03-02"), accepted("k1"), NOW)
+    ledger.record(Entry("900373076", "SETP1", "01", "2026-03-02"), rejected("k1"), NOW)
     assert ledger.status("K1").is_valid
 
 
@@ -80,7 +80,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     registry, ledger = Registry(connection), Ledger(connection)
     software = registry.register_issuer("900373076", "Demo", None, None, TODAY)
     resolution = registry.issue_resolution("900373076", "SETP", 1, 9, TODAY, TODAY, TODAY)
-    ledger.record("900373076", "01", "SETP1", accepted("k1"), NOW)
+    ledger.record(Entry("900373076", "SETP1", "01", "2026-03-02"), accepted("k1"), NOW)
     connection.close()
 
     reopened = open_database(tmp_path)

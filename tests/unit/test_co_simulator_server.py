@@ -22,11 +22,15 @@ from services.signing import testca
 NIT = "900373076"
 
 
-def signed_invoice(software: dict, resolution: dict) -> Submission:
-    profile = demo.issuer_profile(NIT, "Demo S.A.S.")
-    profile.software_id, profile.software_pin = software["software_id"], software["software_pin"]
+def credentials() -> Credentials:
     authority = testca.create_authority()
     key, certificate = testca.issue_signing_certificate(authority, tax_id=NIT, name="Demo")
+    return Credentials(key, certificate, (authority.certificate,))
+
+
+def signed_invoice(software: dict, resolution: dict, signing: Credentials) -> Submission:
+    profile = demo.issuer_profile(NIT, "Demo S.A.S.")
+    profile.software_id, profile.software_pin = software["software_id"], software["software_pin"]
     slot = NumberingSlot(
         "r",
         resolution["resolution_number"],
@@ -41,7 +45,7 @@ def signed_invoice(software: dict, resolution: dict) -> Submission:
     now = datetime.now(COLOMBIA_TIME)
     document = PACK.parse_document(demo.generate_documents(1, NIT, seed=5)[0], "document")
     draft = PACK.build_draft(document, parse_issuer(profile, "issuer"), slot, now)
-    signer = PACK.create_signer(Credentials(key, certificate, (authority.certificate,)))
+    signer = PACK.create_signer(signing)
     signed = signer.sign(draft.unsigned_xml, now).signed_xml
     return Submission("d", NIT, "01", draft.number, draft.document_key, signed, "2")
 
@@ -64,8 +68,11 @@ async def scenario(data_dir: Path) -> None:
                 headers={"Content-Type": "application/soap+xml"},
             ) as r:
                 assert r.status == 413
-        submission = await asyncio.to_thread(signed_invoice, software, resolution)
-        client = DianClient(f"{base}/WcfDianCustomerServices.svc", timeout=10)
+        signing = credentials()
+        submission = await asyncio.to_thread(signed_invoice, software, resolution, signing)
+        client = DianClient(
+            f"{base}/WcfDianCustomerServices.svc", timeout=10, credentials=signing
+        )
         # The client is synchronous: call it off the loop that serves the simulator.
         delivery = await asyncio.to_thread(client.submit, submission)
         assert delivery.verdict.accepted, delivery.verdict

@@ -7,7 +7,7 @@ import base64
 import pytest
 from lxml import etree
 
-from services.countries.co.simulator import soap
+from services.countries.co.simulator import results, soap
 from services.countries.co.simulator.responses import DianAnswer
 
 ACTION = "http://wcf.dian.colombia/IWcfDianCustomerServices/SendBillSync"
@@ -99,7 +99,7 @@ def test_dian_response_is_written_like_dians() -> None:
         "ab" * 48,
         "fv09003730760002600000001",
     )
-    result = soap.dian_response("SendBillSyncResult", answer)
+    result = results.dian_response("SendBillSyncResult", answer)
     document = etree.fromstring(soap.respond("SendBillSync", result, "urn:uuid:7"))
     header_action = document.findtext("s:Header/a:Action", namespaces=NS)
     assert header_action == f"{ACTION}Response"
@@ -126,7 +126,7 @@ def test_dian_response_is_written_like_dians() -> None:
 
 
 def test_missing_values_are_nil() -> None:
-    node = soap.dian_response("GetStatusResult", DianAnswer(False, "66", "TrackId no existe."))
+    node = results.dian_response("GetStatusResult", DianAnswer(False, "66", "TrackId no existe."))
     for name in ("XmlBase64Bytes", "XmlDocumentKey", "XmlFileName"):
         assert node.find(f"b:{name}", NS).get(f"{{{soap.XSI}}}nil") == "true"
 

@@ -24,47 +24,49 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18timbra/v1/document.proto\x12\ttimbra.v1\"\x97\x01\n\x07\x41\x64\x64ress\x12\x0c\n\x04line\x18\x01 \x01(\t\x12\x11\n\tcity_code\x18\x02 \x01(\t\x12\x11\n\tcity_name\x18\x03 \x01(\t\x12\x18\n\x10subdivision_code\x18\x04 \x01(\t\x12\x18\n\x10subdivision_name\x18\x05 \x01(\t\x12\x13\n\x0bpostal_zone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\"\x80\x02\n\x05Party\x12\x0e\n\x06tax_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63heck_digit\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12*\n\x0bperson_type\x18\x05 \x01(\x0e\x32\x15.timbra.v1.PersonType\x12\x1c\n\x14tax_responsibilities\x18\x06 \x03(\t\x12\x12\n\ntax_scheme\x18\x07 \x01(\t\x12#\n\x07\x61\x64\x64ress\x18\x08 \x01(\x0b\x32\x12.timbra.v1.Address\x12\r\n\x05\x65mail\x18\t \x01(\t\x12\r\n\x05phone\x18\n \x01(\t\x12\x12\n\ntrade_name\x18\x0b \x01(\t\"R\n\x07LineTax\x12\x0e\n\x06scheme\x18\x01 \x01(\t\x12\x0f\n\x07percent\x18\x02 \x01(\t\x12\x0e\n\x06\x61mount\x18\x03 \x01(\t\x12\x16\n\x0etaxable_amount\x18\x04 \x01(\t\"|\n\x0f\x41llowanceCharge\x12\x0e\n\x06\x63harge\x18\x01 \x01(\x08\x12\x13\n\x0breason_code\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0f\n\x07percent\x18\x04 \x01(\t\x12\x0e\n\x06\x61mount\x18\x05 \x01(\t\x12\x13\n\x0b\x62\x61se_amount\x18\x06 \x01(\t\"H\n\x06Period\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65scription_code\x18\x03 \x01(\t\"\xbd\x02\n\x04Line\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\t\x12\x11\n\tunit_code\x18\x03 \x01(\t\x12\x12\n\nunit_price\x18\x04 \x01(\t\x12!\n\x05taxes\x18\x05 \x03(\x0b\x32\x12.timbra.v1.LineTax\x12\x11\n\titem_code\x18\x06 \x01(\t\x12\x1d\n\x15line_extension_amount\x18\x07 \x01(\t\x12\x1a\n\x12standard_item_code\x18\x08 \x01(\t\x12\x35\n\x11\x61llowance_charges\x18\t \x03(\x0b\x32\x1a.timbra.v1.AllowanceCharge\x12!\n\x06period\x18\n \x01(\x0b\x32\x11.timbra.v1.Period\x12\x1c\n\x14standard_item_scheme\x18\x0b \x01(\t\"\xd0\x01\n\x06Totals\x12\x1d\n\x15line_extension_amount\x18\x01 \x01(\t\x12\x1c\n\x14tax_exclusive_amount\x18\x02 \x01(\t\x12\x1c\n\x14tax_inclusive_amount\x18\x03 \x01(\t\x12\x1e\n\x16\x61llowance_total_amount\x18\x04 \x01(\t\x12\x1b\n\x13\x63harge_total_amount\x18\x05 \x01(\t\x12\x16\n\x0epayable_amount\x18\x06 \x01(\t\x12\x16\n\x0eprepaid_amount\x18\x07 \x01(\t\"?\n\x07Payment\x12\r\n\x05means\x18\x01 \x01(\t\x12\x13\n\x0bmethod_code\x18\x02 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x03 \x01(\t\"c\n\x10\x42illingReference\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x14\n\x0c\x64ocument_key\x18\x02 \x01(\t\x12\x12\n\nissue_date\x18\x03 \x01(\t\x12\x15\n\rdocument_type\x18\x04 \x01(\t\"C\n\x0c\x45xchangeRate\x12\x17\n\x0ftarget_currency\x18\x01 \x01(\t\x12\x0c\n\x04rate\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\"?\n\nPrepayment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x15\n\rreceived_date\x18\x03 \x01(\t\"5\n\x10PaperContingency\x12\x0e\n\x06number\x18\x01 \x01(\x04\x12\x11\n\tissued_at\x18\x02 \x01(\t\"\xec\x02\n\x10\x43olombiaDocument\x12\x15\n\rdocument_type\x18\x01 \x01(\t\x12\x16\n\x0eoperation_type\x18\x02 \x01(\t\x12\x14\n\x0crange_prefix\x18\x03 \x01(\t\x12\x17\n\x0forder_reference\x18\x04 \x01(\t\x12\x36\n\x11\x62illing_reference\x18\x05 \x01(\x0b\x32\x1b.timbra.v1.BillingReference\x12\x1a\n\x12\x63orrection_concept\x18\x06 \x01(\t\x12\x1e\n\x16\x63orrection_description\x18\x07 \x01(\t\x12.\n\rexchange_rate\x18\x08 \x01(\x0b\x32\x17.timbra.v1.ExchangeRate\x12*\n\x0bprepayments\x18\t \x03(\x0b\x32\x15.timbra.v1.Prepayment\x12*\n\x05paper\x18\n \x01(\x0b\x32\x1b.timbra.v1.PaperContingency\"!\n\rChileDocument\x12\x10\n\x08\x64te_type\x18\x01 \x01(\r\"\xed\x02\n\x08\x44ocument\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\"\n\x08\x63ustomer\x18\x03 \x01(\x0b\x32\x10.timbra.v1.Party\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x1e\n\x05lines\x18\x05 \x03(\x0b\x32\x0f.timbra.v1.Line\x12!\n\x06totals\x18\x06 \x01(\x0b\x32\x11.timbra.v1.Totals\x12#\n\x07payment\x18\x07 \x01(\x0b\x32\x12.timbra.v1.Payment\x12\r\n\x05notes\x18\x08 \x03(\t\x12\x35\n\x11\x61llowance_charges\x18\t \x03(\x0b\x32\x1a.timbra.v1.AllowanceCharge\x12)\n\x02\x63o\x18\x14 \x01(\x0b\x32\x1b.timbra.v1.ColombiaDocumentH\x00\x12&\n\x02\x63l\x18\x15 \x01(\x0b\x32\x18.timbra.v1.ChileDocumentH\x00\x42\t\n\x07\x64\x65tails\"A\n\x10\x41uthorityMessage\x12\x0c\n\x04rule\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x11\n\trejection\x18\x03 \x01(\x08\"\xbf\x01\n\x10\x41uthorityVerdict\x12\x11\n\tauthority\x18\x01 \x01(\t\x12\x10\n\x08is_valid\x18\x02 \x01(\x08\x12\x13\n\x0bstatus_code\x18\x03 \x01(\t\x12\x1a\n\x12status_description\x18\x04 \x01(\t\x12-\n\x08messages\x18\x05 \x03(\x0b\x32\x1b.timbra.v1.AuthorityMessage\x12\x14\n\x0c\x64ocument_key\x18\x06 \x01(\t\x12\x10\n\x08track_id\x18\x07 \x01(\t*Y\n\nPersonType\x12\x1b\n\x17PERSON_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11PERSON_TYPE_LEGAL\x10\x01\x12\x17\n\x13PERSON_TYPE_NATURAL\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18timbra/v1/document.proto\x12\ttimbra.v1\"\x97\x01\n\x07\x41\x64\x64ress\x12\x0c\n\x04line\x18\x01 \x01(\t\x12\x11\n\tcity_code\x18\x02 \x01(\t\x12\x11\n\tcity_name\x18\x03 \x01(\t\x12\x18\n\x10subdivision_code\x18\x04 \x01(\t\x12\x18\n\x10subdivision_name\x18\x05 \x01(\t\x12\x13\n\x0bpostal_zone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\"\x9b\x02\n\x05Party\x12\x0e\n\x06tax_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63heck_digit\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12*\n\x0bperson_type\x18\x05 \x01(\x0e\x32\x15.timbra.v1.PersonType\x12\x1c\n\x14tax_responsibilities\x18\x06 \x03(\t\x12\x12\n\ntax_scheme\x18\x07 \x01(\t\x12#\n\x07\x61\x64\x64ress\x18\x08 \x01(\x0b\x32\x12.timbra.v1.Address\x12\r\n\x05\x65mail\x18\t \x01(\t\x12\r\n\x05phone\x18\n \x01(\t\x12\x12\n\ntrade_name\x18\x0b \x01(\t\x12\x19\n\x11\x62usiness_activity\x18\x0c \x01(\t\"R\n\x07LineTax\x12\x0e\n\x06scheme\x18\x01 \x01(\t\x12\x0f\n\x07percent\x18\x02 \x01(\t\x12\x0e\n\x06\x61mount\x18\x03 \x01(\t\x12\x16\n\x0etaxable_amount\x18\x04 \x01(\t\"\x94\x01\n\x0f\x41llowanceCharge\x12\x0e\n\x06\x63harge\x18\x01 \x01(\x08\x12\x13\n\x0breason_code\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0f\n\x07percent\x18\x04 \x01(\t\x12\x0e\n\x06\x61mount\x18\x05 \x01(\t\x12\x13\n\x0b\x62\x61se_amount\x18\x06 \x01(\t\x12\x16\n\x0e\x65xempt_amounts\x18\x07 \x01(\x08\"H\n\x06Period\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65scription_code\x18\x03 \x01(\t\"\xd0\x02\n\x04Line\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\t\x12\x11\n\tunit_code\x18\x03 \x01(\t\x12\x12\n\nunit_price\x18\x04 \x01(\t\x12!\n\x05taxes\x18\x05 \x03(\x0b\x32\x12.timbra.v1.LineTax\x12\x11\n\titem_code\x18\x06 \x01(\t\x12\x1d\n\x15line_extension_amount\x18\x07 \x01(\t\x12\x1a\n\x12standard_item_code\x18\x08 \x01(\t\x12\x35\n\x11\x61llowance_charges\x18\t \x03(\x0b\x32\x1a.timbra.v1.AllowanceCharge\x12!\n\x06period\x18\n \x01(\x0b\x32\x11.timbra.v1.Period\x12\x1c\n\x14standard_item_scheme\x18\x0b \x01(\t\x12\x11\n\texemption\x18\x0c \x01(\t\"\xd0\x01\n\x06Totals\x12\x1d\n\x15line_extension_amount\x18\x01 \x01(\t\x12\x1c\n\x14tax_exclusive_amount\x18\x02 \x01(\t\x12\x1c\n\x14tax_inclusive_amount\x18\x03 \x01(\t\x12\x1e\n\x16\x61llowance_total_amount\x18\x04 \x01(\t\x12\x1b\n\x13\x63harge_total_amount\x18\x05 \x01(\t\x12\x16\n\x0epayable_amount\x18\x06 \x01(\t\x12\x16\n\x0eprepaid_amount\x18\x07 \x01(\t\"?\n\x07Payment\x12\r\n\x05means\x18\x01 \x01(\t\x12\x13\n\x0bmethod_code\x18\x02 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x03 \x01(\t\"c\n\x10\x42illingReference\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x14\n\x0c\x64ocument_key\x18\x02 \x01(\t\x12\x12\n\nissue_date\x18\x03 \x01(\t\x12\x15\n\rdocument_type\x18\x04 \x01(\t\"C\n\x0c\x45xchangeRate\x12\x17\n\x0ftarget_currency\x18\x01 \x01(\t\x12\x0c\n\x04rate\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\"?\n\nPrepayment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x15\n\rreceived_date\x18\x03 \x01(\t\"5\n\x10PaperContingency\x12\x0e\n\x06number\x18\x01 \x01(\x04\x12\x11\n\tissued_at\x18\x02 \x01(\t\"\xec\x02\n\x10\x43olombiaDocument\x12\x15\n\rdocument_type\x18\x01 \x01(\t\x12\x16\n\x0eoperation_type\x18\x02 \x01(\t\x12\x14\n\x0crange_prefix\x18\x03 \x01(\t\x12\x17\n\x0forder_reference\x18\x04 \x01(\t\x12\x36\n\x11\x62illing_reference\x18\x05 \x01(\x0b\x32\x1b.timbra.v1.BillingReference\x12\x1a\n\x12\x63orrection_concept\x18\x06 \x01(\t\x12\x1e\n\x16\x63orrection_description\x18\x07 \x01(\t\x12.\n\rexchange_rate\x18\x08 \x01(\x0b\x32\x17.timbra.v1.ExchangeRate\x12*\n\x0bprepayments\x18\t \x03(\x0b\x32\x15.timbra.v1.Prepayment\x12*\n\x05paper\x18\n \x01(\x0b\x32\x1b.timbra.v1.PaperContingency\"r\n\x0e\x43hileReference\x12\x15\n\rdocument_type\x18\x01 \x01(\t\x12\r\n\x05\x66olio\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\r\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0e\n\x06global\x18\x06 \x01(\x08\"\x99\x01\n\rChileDocument\x12\x10\n\x08\x64te_type\x18\x01 \x01(\r\x12\x14\n\x0cpayment_form\x18\x02 \x01(\r\x12\x1a\n\x12transfer_indicator\x18\x03 \x01(\r\x12\x15\n\rdispatch_type\x18\x04 \x01(\r\x12-\n\nreferences\x18\x05 \x03(\x0b\x32\x19.timbra.v1.ChileReference\"\xed\x02\n\x08\x44ocument\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\"\n\x08\x63ustomer\x18\x03 \x01(\x0b\x32\x10.timbra.v1.Party\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x1e\n\x05lines\x18\x05 \x03(\x0b\x32\x0f.timbra.v1.Line\x12!\n\x06totals\x18\x06 \x01(\x0b\x32\x11.timbra.v1.Totals\x12#\n\x07payment\x18\x07 \x01(\x0b\x32\x12.timbra.v1.Payment\x12\r\n\x05notes\x18\x08 \x03(\t\x12\x35\n\x11\x61llowance_charges\x18\t \x03(\x0b\x32\x1a.timbra.v1.AllowanceCharge\x12)\n\x02\x63o\x18\x14 \x01(\x0b\x32\x1b.timbra.v1.ColombiaDocumentH\x00\x12&\n\x02\x63l\x18\x15 \x01(\x0b\x32\x18.timbra.v1.ChileDocumentH\x00\x42\t\n\x07\x64\x65tails\"A\n\x10\x41uthorityMessage\x12\x0c\n\x04rule\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x11\n\trejection\x18\x03 \x01(\x08\"\xbf\x01\n\x10\x41uthorityVerdict\x12\x11\n\tauthority\x18\x01 \x01(\t\x12\x10\n\x08is_valid\x18\x02 \x01(\x08\x12\x13\n\x0bstatus_code\x18\x03 \x01(\t\x12\x1a\n\x12status_description\x18\x04 \x01(\t\x12-\n\x08messages\x18\x05 \x03(\x0b\x32\x1b.timbra.v1.AuthorityMessage\x12\x14\n\x0c\x64ocument_key\x18\x06 \x01(\t\x12\x10\n\x08track_id\x18\x07 \x01(\t*Y\n\nPersonType\x12\x1b\n\x17PERSON_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11PERSON_TYPE_LEGAL\x10\x01\x12\x17\n\x13PERSON_TYPE_NATURAL\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'timbra.v1.document_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PERSONTYPE']._serialized_start=2653
-  _globals['_PERSONTYPE']._serialized_end=2742
+  _globals['_PERSONTYPE']._serialized_start=2961
+  _globals['_PERSONTYPE']._serialized_end=3050
   _globals['_ADDRESS']._serialized_start=40
   _globals['_ADDRESS']._serialized_end=191
   _globals['_PARTY']._serialized_start=194
-  _globals['_PARTY']._serialized_end=450
-  _globals['_LINETAX']._serialized_start=452
-  _globals['_LINETAX']._serialized_end=534
-  _globals['_ALLOWANCECHARGE']._serialized_start=536
-  _globals['_ALLOWANCECHARGE']._serialized_end=660
-  _globals['_PERIOD']._serialized_start=662
-  _globals['_PERIOD']._serialized_end=734
-  _globals['_LINE']._serialized_start=737
-  _globals['_LINE']._serialized_end=1054
-  _globals['_TOTALS']._serialized_start=1057
-  _globals['_TOTALS']._serialized_end=1265
-  _globals['_PAYMENT']._serialized_start=1267
-  _globals['_PAYMENT']._serialized_end=1330
-  _globals['_BILLINGREFERENCE']._serialized_start=1332
-  _globals['_BILLINGREFERENCE']._serialized_end=1431
-  _globals['_EXCHANGERATE']._serialized_start=1433
-  _globals['_EXCHANGERATE']._serialized_end=1500
-  _globals['_PREPAYMENT']._serialized_start=1502
-  _globals['_PREPAYMENT']._serialized_end=1565
-  _globals['_PAPERCONTINGENCY']._serialized_start=1567
-  _globals['_PAPERCONTINGENCY']._serialized_end=1620
-  _globals['_COLOMBIADOCUMENT']._serialized_start=1623
-  _globals['_COLOMBIADOCUMENT']._serialized_end=1987
-  _globals['_CHILEDOCUMENT']._serialized_start=1989
-  _globals['_CHILEDOCUMENT']._serialized_end=2022
-  _globals['_DOCUMENT']._serialized_start=2025
-  _globals['_DOCUMENT']._serialized_end=2390
-  _globals['_AUTHORITYMESSAGE']._serialized_start=2392
-  _globals['_AUTHORITYMESSAGE']._serialized_end=2457
-  _globals['_AUTHORITYVERDICT']._serialized_start=2460
-  _globals['_AUTHORITYVERDICT']._serialized_end=2651
+  _globals['_PARTY']._serialized_end=477
+  _globals['_LINETAX']._serialized_start=479
+  _globals['_LINETAX']._serialized_end=561
+  _globals['_ALLOWANCECHARGE']._serialized_start=564
+  _globals['_ALLOWANCECHARGE']._serialized_end=712
+  _globals['_PERIOD']._serialized_start=714
+  _globals['_PERIOD']._serialized_end=786
+  _globals['_LINE']._serialized_start=789
+  _globals['_LINE']._serialized_end=1125
+  _globals['_TOTALS']._serialized_start=1128
+  _globals['_TOTALS']._serialized_end=1336
+  _globals['_PAYMENT']._serialized_start=1338
+  _globals['_PAYMENT']._serialized_end=1401
+  _globals['_BILLINGREFERENCE']._serialized_start=1403
+  _globals['_BILLINGREFERENCE']._serialized_end=1502
+  _globals['_EXCHANGERATE']._serialized_start=1504
+  _globals['_EXCHANGERATE']._serialized_end=1571
+  _globals['_PREPAYMENT']._serialized_start=1573
+  _globals['_PREPAYMENT']._serialized_end=1636
+  _globals['_PAPERCONTINGENCY']._serialized_start=1638
+  _globals['_PAPERCONTINGENCY']._serialized_end=1691
+  _globals['_COLOMBIADOCUMENT']._serialized_start=1694
+  _globals['_COLOMBIADOCUMENT']._serialized_end=2058
+  _globals['_CHILEREFERENCE']._serialized_start=2060
+  _globals['_CHILEREFERENCE']._serialized_end=2174
+  _globals['_CHILEDOCUMENT']._serialized_start=2177
+  _globals['_CHILEDOCUMENT']._serialized_end=2330
+  _globals['_DOCUMENT']._serialized_start=2333
+  _globals['_DOCUMENT']._serialized_end=2698
+  _globals['_AUTHORITYMESSAGE']._serialized_start=2700
+  _globals['_AUTHORITYMESSAGE']._serialized_end=2765
+  _globals['_AUTHORITYVERDICT']._serialized_start=2768
+  _globals['_AUTHORITYVERDICT']._serialized_end=2959
 # @@protoc_insertion_point(module_scope)

@@ -35,7 +35,7 @@ class Address(_message.Message):
     def __init__(self, line: _Optional[str] = ..., city_code: _Optional[str] = ..., city_name: _Optional[str] = ..., subdivision_code: _Optional[str] = ..., subdivision_name: _Optional[str] = ..., postal_zone: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
 
 class Party(_message.Message):
-    __slots__ = ("tax_id", "check_digit", "id_type", "name", "person_type", "tax_responsibilities", "tax_scheme", "address", "email", "phone", "trade_name")
+    __slots__ = ("tax_id", "check_digit", "id_type", "name", "person_type", "tax_responsibilities", "tax_scheme", "address", "email", "phone", "trade_name", "business_activity")
     TAX_ID_FIELD_NUMBER: _ClassVar[int]
     CHECK_DIGIT_FIELD_NUMBER: _ClassVar[int]
     ID_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +47,7 @@ class Party(_message.Message):
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     TRADE_NAME_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     tax_id: str
     check_digit: str
     id_type: str
@@ -58,7 +59,8 @@ class Party(_message.Message):
     email: str
     phone: str
     trade_name: str
-    def __init__(self, tax_id: _Optional[str] = ..., check_digit: _Optional[str] = ..., id_type: _Optional[str] = ..., name: _Optional[str] = ..., person_type: _Optional[_Union[PersonType, str]] = ..., tax_responsibilities: _Optional[_Iterable[str]] = ..., tax_scheme: _Optional[str] = ..., address: _Optional[_Union[Address, _Mapping]] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., trade_name: _Optional[str] = ...) -> None: ...
+    business_activity: str
+    def __init__(self, tax_id: _Optional[str] = ..., check_digit: _Optional[str] = ..., id_type: _Optional[str] = ..., name: _Optional[str] = ..., person_type: _Optional[_Union[PersonType, str]] = ..., tax_responsibilities: _Optional[_Iterable[str]] = ..., tax_scheme: _Optional[str] = ..., address: _Optional[_Union[Address, _Mapping]] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., trade_name: _Optional[str] = ..., business_activity: _Optional[str] = ...) -> None: ...
 
 class LineTax(_message.Message):
     __slots__ = ("scheme", "percent", "amount", "taxable_amount")
@@ -73,20 +75,22 @@ class LineTax(_message.Message):
     def __init__(self, scheme: _Optional[str] = ..., percent: _Optional[str] = ..., amount: _Optional[str] = ..., taxable_amount: _Optional[str] = ...) -> None: ...
 
 class AllowanceCharge(_message.Message):
-    __slots__ = ("charge", "reason_code", "reason", "percent", "amount", "base_amount")
+    __slots__ = ("charge", "reason_code", "reason", "percent", "amount", "base_amount", "exempt_amounts")
     CHARGE_FIELD_NUMBER: _ClassVar[int]
     REASON_CODE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     PERCENT_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     BASE_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    EXEMPT_AMOUNTS_FIELD_NUMBER: _ClassVar[int]
     charge: bool
     reason_code: str
     reason: str
     percent: str
     amount: str
     base_amount: str
-    def __init__(self, charge: _Optional[bool] = ..., reason_code: _Optional[str] = ..., reason: _Optional[str] = ..., percent: _Optional[str] = ..., amount: _Optional[str] = ..., base_amount: _Optional[str] = ...) -> None: ...
+    exempt_amounts: bool
+    def __init__(self, charge: _Optional[bool] = ..., reason_code: _Optional[str] = ..., reason: _Optional[str] = ..., percent: _Optional[str] = ..., amount: _Optional[str] = ..., base_amount: _Optional[str] = ..., exempt_amounts: _Optional[bool] = ...) -> None: ...
 
 class Period(_message.Message):
     __slots__ = ("start_date", "end_date", "description_code")
@@ -99,7 +103,7 @@ class Period(_message.Message):
     def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., description_code: _Optional[str] = ...) -> None: ...
 
 class Line(_message.Message):
-    __slots__ = ("description", "quantity", "unit_code", "unit_price", "taxes", "item_code", "line_extension_amount", "standard_item_code", "allowance_charges", "period", "standard_item_scheme")
+    __slots__ = ("description", "quantity", "unit_code", "unit_price", "taxes", "item_code", "line_extension_amount", "standard_item_code", "allowance_charges", "period", "standard_item_scheme", "exemption")
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -111,6 +115,7 @@ class Line(_message.Message):
     ALLOWANCE_CHARGES_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     STANDARD_ITEM_SCHEME_FIELD_NUMBER: _ClassVar[int]
+    EXEMPTION_FIELD_NUMBER: _ClassVar[int]
     description: str
     quantity: str
     unit_code: str
@@ -122,7 +127,8 @@ class Line(_message.Message):
     allowance_charges: _containers.RepeatedCompositeFieldContainer[AllowanceCharge]
     period: Period
     standard_item_scheme: str
-    def __init__(self, description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., taxes: _Optional[_Iterable[_Union[LineTax, _Mapping]]] = ..., item_code: _Optional[str] = ..., line_extension_amount: _Optional[str] = ..., standard_item_code: _Optional[str] = ..., allowance_charges: _Optional[_Iterable[_Union[AllowanceCharge, _Mapping]]] = ..., period: _Optional[_Union[Period, _Mapping]] = ..., standard_item_scheme: _Optional[str] = ...) -> None: ...
+    exemption: str
+    def __init__(self, description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., taxes: _Optional[_Iterable[_Union[LineTax, _Mapping]]] = ..., item_code: _Optional[str] = ..., line_extension_amount: _Optional[str] = ..., standard_item_code: _Optional[str] = ..., allowance_charges: _Optional[_Iterable[_Union[AllowanceCharge, _Mapping]]] = ..., period: _Optional[_Union[Period, _Mapping]] = ..., standard_item_scheme: _Optional[str] = ..., exemption: _Optional[str] = ...) -> None: ...
 
 class Totals(_message.Message):
     __slots__ = ("line_extension_amount", "tax_exclusive_amount", "tax_inclusive_amount", "allowance_total_amount", "charge_total_amount", "payable_amount", "prepaid_amount")
@@ -216,11 +222,34 @@ class ColombiaDocument(_message.Message):
     paper: PaperContingency
     def __init__(self, document_type: _Optional[str] = ..., operation_type: _Optional[str] = ..., range_prefix: _Optional[str] = ..., order_reference: _Optional[str] = ..., billing_reference: _Optional[_Union[BillingReference, _Mapping]] = ..., correction_concept: _Optional[str] = ..., correction_description: _Optional[str] = ..., exchange_rate: _Optional[_Union[ExchangeRate, _Mapping]] = ..., prepayments: _Optional[_Iterable[_Union[Prepayment, _Mapping]]] = ..., paper: _Optional[_Union[PaperContingency, _Mapping]] = ...) -> None: ...
 
+class ChileReference(_message.Message):
+    __slots__ = ("document_type", "folio", "date", "code", "reason")
+    DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FOLIO_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    GLOBAL_FIELD_NUMBER: _ClassVar[int]
+    document_type: str
+    folio: str
+    date: str
+    code: int
+    reason: str
+    def __init__(self, document_type: _Optional[str] = ..., folio: _Optional[str] = ..., date: _Optional[str] = ..., code: _Optional[int] = ..., reason: _Optional[str] = ..., **kwargs) -> None: ...
+
 class ChileDocument(_message.Message):
-    __slots__ = ("dte_type",)
+    __slots__ = ("dte_type", "payment_form", "transfer_indicator", "dispatch_type", "references")
     DTE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_FORM_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_INDICATOR_FIELD_NUMBER: _ClassVar[int]
+    DISPATCH_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REFERENCES_FIELD_NUMBER: _ClassVar[int]
     dte_type: int
-    def __init__(self, dte_type: _Optional[int] = ...) -> None: ...
+    payment_form: int
+    transfer_indicator: int
+    dispatch_type: int
+    references: _containers.RepeatedCompositeFieldContainer[ChileReference]
+    def __init__(self, dte_type: _Optional[int] = ..., payment_form: _Optional[int] = ..., transfer_indicator: _Optional[int] = ..., dispatch_type: _Optional[int] = ..., references: _Optional[_Iterable[_Union[ChileReference, _Mapping]]] = ...) -> None: ...
 
 class Document(_message.Message):
     __slots__ = ("country", "issuer", "customer", "currency", "lines", "totals", "payment", "notes", "allowance_charges", "co", "cl")

@@ -165,7 +165,7 @@ class WatchDocumentsRequest(_message.Message):
     def __init__(self, issuer: _Optional[str] = ..., document_ids: _Optional[_Iterable[str]] = ..., states: _Optional[_Iterable[_Union[DocumentState, str]]] = ..., from_beginning: _Optional[bool] = ...) -> None: ...
 
 class IssuerProfile(_message.Message):
-    __slots__ = ("country", "party", "software_id", "software_pin", "environment", "provider_tax_id", "provider_check_digit", "commercial_registration", "industry_code", "test_set_id", "support_software_id", "support_software_pin")
+    __slots__ = ("country", "party", "software_id", "software_pin", "environment", "provider_tax_id", "provider_check_digit", "commercial_registration", "industry_code", "test_set_id", "support_software_id", "support_software_pin", "activity_codes", "authorization_date", "authorization_number")
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     PARTY_FIELD_NUMBER: _ClassVar[int]
     SOFTWARE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -178,6 +178,9 @@ class IssuerProfile(_message.Message):
     TEST_SET_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPORT_SOFTWARE_ID_FIELD_NUMBER: _ClassVar[int]
     SUPPORT_SOFTWARE_PIN_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_CODES_FIELD_NUMBER: _ClassVar[int]
+    AUTHORIZATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    AUTHORIZATION_NUMBER_FIELD_NUMBER: _ClassVar[int]
     country: str
     party: _document_pb2.Party
     software_id: str
@@ -190,7 +193,10 @@ class IssuerProfile(_message.Message):
     test_set_id: str
     support_software_id: str
     support_software_pin: str
-    def __init__(self, country: _Optional[str] = ..., party: _Optional[_Union[_document_pb2.Party, _Mapping]] = ..., software_id: _Optional[str] = ..., software_pin: _Optional[str] = ..., environment: _Optional[str] = ..., provider_tax_id: _Optional[str] = ..., provider_check_digit: _Optional[str] = ..., commercial_registration: _Optional[str] = ..., industry_code: _Optional[str] = ..., test_set_id: _Optional[str] = ..., support_software_id: _Optional[str] = ..., support_software_pin: _Optional[str] = ...) -> None: ...
+    activity_codes: _containers.RepeatedScalarFieldContainer[str]
+    authorization_date: str
+    authorization_number: str
+    def __init__(self, country: _Optional[str] = ..., party: _Optional[_Union[_document_pb2.Party, _Mapping]] = ..., software_id: _Optional[str] = ..., software_pin: _Optional[str] = ..., environment: _Optional[str] = ..., provider_tax_id: _Optional[str] = ..., provider_check_digit: _Optional[str] = ..., commercial_registration: _Optional[str] = ..., industry_code: _Optional[str] = ..., test_set_id: _Optional[str] = ..., support_software_id: _Optional[str] = ..., support_software_pin: _Optional[str] = ..., activity_codes: _Optional[_Iterable[str]] = ..., authorization_date: _Optional[str] = ..., authorization_number: _Optional[str] = ...) -> None: ...
 
 class NumberingRange(_message.Message):
     __slots__ = ("range_id", "country", "issuer", "document_types", "authorization", "prefix", "range_from", "range_to", "valid_from", "valid_to", "technical_key", "next_number", "remaining", "warnings")
@@ -241,6 +247,28 @@ class SetTestSetRequest(_message.Message):
     issuer: str
     test_set_id: str
     def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ..., test_set_id: _Optional[str] = ...) -> None: ...
+
+class LoadNumberingFileRequest(_message.Message):
+    __slots__ = ("country", "issuer", "content")
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    country: str
+    issuer: str
+    content: bytes
+    def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class AnnulNumbersRequest(_message.Message):
+    __slots__ = ("range_id", "number_from", "number_to", "reason")
+    RANGE_ID_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FROM_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_TO_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    range_id: str
+    number_from: int
+    number_to: int
+    reason: str
+    def __init__(self, range_id: _Optional[str] = ..., number_from: _Optional[int] = ..., number_to: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ListNumberingRangesRequest(_message.Message):
     __slots__ = ("issuer", "country")

@@ -85,6 +85,16 @@ class IssuingStub:
                 request_serializer=timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesRequest.SerializeToString,
                 response_deserializer=timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesResponse.FromString,
                 _registered_method=True)
+        self.LoadNumberingFile = channel.unary_unary(
+                '/timbra.v1.Issuing/LoadNumberingFile',
+                request_serializer=timbra_dot_v1_dot_issuing__pb2.LoadNumberingFileRequest.SerializeToString,
+                response_deserializer=timbra_dot_v1_dot_issuing__pb2.NumberingRange.FromString,
+                _registered_method=True)
+        self.AnnulNumbers = channel.unary_unary(
+                '/timbra.v1.Issuing/AnnulNumbers',
+                request_serializer=timbra_dot_v1_dot_issuing__pb2.AnnulNumbersRequest.SerializeToString,
+                response_deserializer=timbra_dot_v1_dot_issuing__pb2.NumberingRange.FromString,
+                _registered_method=True)
 
 
 class IssuingServicer:
@@ -164,6 +174,21 @@ class IssuingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def LoadNumberingFile(self, request, context):
+        """Register a range from the authority's own file (CL: a CAF). Only its public part is kept
+        here; its private key belongs to the signing service (Signing.RegisterFolioKey).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnnulNumbers(self, request, context):
+        """Annul unused numbers of a range, with a reason (CL: anulación de folios).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IssuingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -216,6 +241,16 @@ def add_IssuingServicer_to_server(servicer, server):
                     servicer.ListNumberingRanges,
                     request_deserializer=timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesRequest.FromString,
                     response_serializer=timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesResponse.SerializeToString,
+            ),
+            'LoadNumberingFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.LoadNumberingFile,
+                    request_deserializer=timbra_dot_v1_dot_issuing__pb2.LoadNumberingFileRequest.FromString,
+                    response_serializer=timbra_dot_v1_dot_issuing__pb2.NumberingRange.SerializeToString,
+            ),
+            'AnnulNumbers': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnnulNumbers,
+                    request_deserializer=timbra_dot_v1_dot_issuing__pb2.AnnulNumbersRequest.FromString,
+                    response_serializer=timbra_dot_v1_dot_issuing__pb2.NumberingRange.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -489,6 +524,60 @@ class Issuing:
             '/timbra.v1.Issuing/ListNumberingRanges',
             timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesRequest.SerializeToString,
             timbra_dot_v1_dot_issuing__pb2.ListNumberingRangesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LoadNumberingFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/timbra.v1.Issuing/LoadNumberingFile',
+            timbra_dot_v1_dot_issuing__pb2.LoadNumberingFileRequest.SerializeToString,
+            timbra_dot_v1_dot_issuing__pb2.NumberingRange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnnulNumbers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/timbra.v1.Issuing/AnnulNumbers',
+            timbra_dot_v1_dot_issuing__pb2.AnnulNumbersRequest.SerializeToString,
+            timbra_dot_v1_dot_issuing__pb2.NumberingRange.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17timbra/v1/signing.proto\x12\ttimbra.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"_\n\x1aRegisterCertificateRequest\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0e\n\x06pkcs12\x18\x03 \x01(\x0c\x12\x10\n\x08password\x18\x04 \x01(\t\"\xe3\x01\n\x0f\x43\x65rtificateInfo\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x13\n\x0bissuer_name\x18\x05 \x01(\t\x12.\n\nnot_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tnot_after\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12sha256_fingerprint\x18\x08 \x01(\t\")\n\x17ListCertificatesRequest\x12\x0e\n\x06issuer\x18\x01 \x01(\t\"L\n\x18ListCertificatesResponse\x12\x30\n\x0c\x63\x65rtificates\x18\x01 \x03(\x0b\x32\x1a.timbra.v1.CertificateInfo2\xc0\x01\n\x07Signing\x12X\n\x13RegisterCertificate\x12%.timbra.v1.RegisterCertificateRequest\x1a\x1a.timbra.v1.CertificateInfo\x12[\n\x10ListCertificates\x12\".timbra.v1.ListCertificatesRequest\x1a#.timbra.v1.ListCertificatesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17timbra/v1/signing.proto\x12\ttimbra.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"_\n\x1aRegisterCertificateRequest\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0e\n\x06pkcs12\x18\x03 \x01(\x0c\x12\x10\n\x08password\x18\x04 \x01(\t\"\xe3\x01\n\x0f\x43\x65rtificateInfo\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x13\n\x0bissuer_name\x18\x05 \x01(\t\x12.\n\nnot_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tnot_after\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12sha256_fingerprint\x18\x08 \x01(\t\")\n\x17ListCertificatesRequest\x12\x0e\n\x06issuer\x18\x01 \x01(\t\"L\n\x18ListCertificatesResponse\x12\x30\n\x0c\x63\x65rtificates\x18\x01 \x03(\x0b\x32\x1a.timbra.v1.CertificateInfo\"K\n\x17RegisterFolioKeyRequest\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c\"Z\n\x0c\x46olioKeyInfo\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x0e\n\x06key_id\x18\x03 \x01(\t\x12\x19\n\x11public_key_sha256\x18\x04 \x01(\t2\x91\x02\n\x07Signing\x12X\n\x13RegisterCertificate\x12%.timbra.v1.RegisterCertificateRequest\x1a\x1a.timbra.v1.CertificateInfo\x12[\n\x10ListCertificates\x12\".timbra.v1.ListCertificatesRequest\x1a#.timbra.v1.ListCertificatesResponse\x12O\n\x10RegisterFolioKey\x12\".timbra.v1.RegisterFolioKeyRequest\x1a\x17.timbra.v1.FolioKeyInfob\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTCERTIFICATESREQUEST']._serialized_end=439
   _globals['_LISTCERTIFICATESRESPONSE']._serialized_start=441
   _globals['_LISTCERTIFICATESRESPONSE']._serialized_end=517
-  _globals['_SIGNING']._serialized_start=520
-  _globals['_SIGNING']._serialized_end=712
+  _globals['_REGISTERFOLIOKEYREQUEST']._serialized_start=519
+  _globals['_REGISTERFOLIOKEYREQUEST']._serialized_end=594
+  _globals['_FOLIOKEYINFO']._serialized_start=596
+  _globals['_FOLIOKEYINFO']._serialized_end=686
+  _globals['_SIGNING']._serialized_start=689
+  _globals['_SIGNING']._serialized_end=962
 # @@protoc_insertion_point(module_scope)

@@ -52,3 +52,25 @@ class ListCertificatesResponse(_message.Message):
     CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
     certificates: _containers.RepeatedCompositeFieldContainer[CertificateInfo]
     def __init__(self, certificates: _Optional[_Iterable[_Union[CertificateInfo, _Mapping]]] = ...) -> None: ...
+
+class RegisterFolioKeyRequest(_message.Message):
+    __slots__ = ("country", "issuer", "content")
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    country: str
+    issuer: str
+    content: bytes
+    def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class FolioKeyInfo(_message.Message):
+    __slots__ = ("country", "issuer", "key_id", "public_key_sha256")
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_KEY_SHA256_FIELD_NUMBER: _ClassVar[int]
+    country: str
+    issuer: str
+    key_id: str
+    public_key_sha256: str
+    def __init__(self, country: _Optional[str] = ..., issuer: _Optional[str] = ..., key_id: _Optional[str] = ..., public_key_sha256: _Optional[str] = ...) -> None: ...

@@ -45,6 +45,11 @@ class SigningStub:
                 request_serializer=timbra_dot_v1_dot_signing__pb2.ListCertificatesRequest.SerializeToString,
                 response_deserializer=timbra_dot_v1_dot_signing__pb2.ListCertificatesResponse.FromString,
                 _registered_method=True)
+        self.RegisterFolioKey = channel.unary_unary(
+                '/timbra.v1.Signing/RegisterFolioKey',
+                request_serializer=timbra_dot_v1_dot_signing__pb2.RegisterFolioKeyRequest.SerializeToString,
+                response_deserializer=timbra_dot_v1_dot_signing__pb2.FolioKeyInfo.FromString,
+                _registered_method=True)
 
 
 class SigningServicer:
@@ -65,6 +70,14 @@ class SigningServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterFolioKey(self, request, context):
+        """Register the private key of a numbering authorisation (CL: a CAF's RSASK). Stored sealed,
+        never returned or logged; the signer uses it for the stamp (TED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SigningServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -77,6 +90,11 @@ def add_SigningServicer_to_server(servicer, server):
                     servicer.ListCertificates,
                     request_deserializer=timbra_dot_v1_dot_signing__pb2.ListCertificatesRequest.FromString,
                     response_serializer=timbra_dot_v1_dot_signing__pb2.ListCertificatesResponse.SerializeToString,
+            ),
+            'RegisterFolioKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterFolioKey,
+                    request_deserializer=timbra_dot_v1_dot_signing__pb2.RegisterFolioKeyRequest.FromString,
+                    response_serializer=timbra_dot_v1_dot_signing__pb2.FolioKeyInfo.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +152,33 @@ class Signing:
             '/timbra.v1.Signing/ListCertificates',
             timbra_dot_v1_dot_signing__pb2.ListCertificatesRequest.SerializeToString,
             timbra_dot_v1_dot_signing__pb2.ListCertificatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterFolioKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/timbra.v1.Signing/RegisterFolioKey',
+            timbra_dot_v1_dot_signing__pb2.RegisterFolioKeyRequest.SerializeToString,
+            timbra_dot_v1_dot_signing__pb2.FolioKeyInfo.FromString,
             options,
             channel_credentials,
             insecure,

@@ -2,8 +2,12 @@
 
 The WSDL comes from the package (never from the network); zeep builds the envelopes and adds
 the WS-Addressing headers (wsa:Action, wsa:MessageID, wsa:To) that the WSDL's wsaw:Action
-asks for. WS-Security (DIAN's X.509 token signing wsa:To) plugs in as zeep's `wsse` object:
-zeep applies it after addressing, so a signer there finds wsa:To in place.
+asks for. WS-Security (DIAN's X.509 token signing wsa:To, `wssecurity.DianWsSecurity`) plugs
+in as zeep's `wsse` object: zeep applies it after addressing, so the signer finds wsa:To in
+place. A client made with `credentials` signs every request with them.
+
+Operations: SendBillSync (one document, verdict now), SendBillAsync and SendTestSetAsync (a
+ZipKey now, the verdict through GetStatusZip), GetStatus, GetStatusZip, GetNumberingRange.
 
 Thread safety: one DianClient may be shared by a small pool of threads. zeep builds a new
 envelope per call and keeps per-thread settings; requests' Session is shared, and its
@@ -15,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -29,31 +33,57 @@ import zeep.exceptions
 from requests.adapters import HTTPAdapter
 
 from services.countries.co.clock import in_colombia
+from services.countries.co.dian_answers import (
+    AUTHORITY,
+    BatchStatus,
+    NumberingRangeInfo,
+    UploadReceipt,
+    parse_message,
+    read_ranges,
+    read_status,
+    read_status_zip,
+    read_upload,
+    verdict_from_response,
+    verdict_of,
+)
+from services.countries.co.wssecurity import DianWsSecurity
 from services.countries.pack import (
-    AuthorityMessage,
     AuthorityUnavailable,
+    Credentials,
     Delivery,
     Submission,
     SubmissionInDoubt,
     Verdict,
 )
 
-AUTHORITY = "DIAN"
+__all__ = ["DianClient", "DianFault", "parse_message", "verdict_from_response"]
+
 BINDING = "{http://wcf.dian.colombia}WSHttpBinding_IWcfDianCustomerServices"
 # Annex §6.5 file-name prefixes by document type; invoices (01, 02, 04) are "fv".
 _FILE_PREFIXES = {"91": "nc", "92": "nd", "96": "ar"}
-_MESSAGE = re.compile(
-    r"\s*Regla:\s*(?P<rule>[^,]*?)\s*,\s*(?P<kind>Rechazo|Notificaci[oó]n)\s*:\s*(?P<text>.*)",
-    re.DOTALL,
-)
 
 
 class DianFault(AuthorityUnavailable):
     """DIAN answered with a SOAP Fault: the request was refused and nothing was processed."""
 
-    def __init__(self, message: str, code: str | None) -> None:
-        super().__init__(f"DIAN SOAP fault {code or ''}: {message}".strip())
+    def __init__(self, message: str, code: str | None, detail: str = "") -> None:
+        super().__init__(f"DIAN SOAP fault {code or ''}: {message} {detail}".strip())
         self.code = code or ""
+        self.detail = detail
+
+
+class UploadRefused(AuthorityUnavailable):
+    """DIAN gave no ZipKey for an asynchronous upload: nothing will be processed."""
+
+
+class NumberingRangeRefused(AuthorityUnavailable):
+    """GetNumberingRange answered another OperationCode than 100 (e.g. 302: nothing associated
+    with the software), with DIAN's reason."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(f"GetNumberingRange {code}: {description}")
+        self.code = code
+        self.description = description
 
 
 def wsdl_path() -> str:
@@ -73,59 +103,16 @@ def file_names(nit: str, document_type: str, number: str, sent_at: datetime) -> 
 
 def zip_document(xml_name: str, signed_xml: bytes) -> bytes:
     """A ZIP holding exactly one XML, as SendBillSync requires."""
+    return zip_documents([(xml_name, signed_xml)])
+
+
+def zip_documents(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A ZIP of several XMLs (a SendBillAsync batch: at most 50)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(xml_name, signed_xml)
+        for name, content in files:
+            archive.writestr(name, content)
     return buffer.getvalue()
-
-
-def parse_message(text: str, rejection_by_default: bool) -> AuthorityMessage:
-    """One ErrorMessage string ("Regla: FAD06, Rechazo: ...") as an AuthorityMessage."""
-    match = _MESSAGE.fullmatch(text)
-    if match is None:
-        return AuthorityMessage(rule="", text=text.strip(), rejection=rejection_by_default)
-    rejection = match["kind"] == "Rechazo"
-    return AuthorityMessage(match["rule"], match["text"].strip(), rejection)
-
-
-def verdict_from_response(result: Any, submitted_key: str = "") -> Verdict:
-    """Read a DianResponse (as zeep deserialises it) into a Verdict; Regla 90 means accepted."""
-    valid = bool(result.IsValid)
-    errors = result.ErrorMessage.string if result.ErrorMessage is not None else None
-    messages = tuple(parse_message(text or "", not valid) for text in errors or ())
-    key = (result.XmlDocumentKey or "").strip().lower()
-    parts = (result.StatusDescription, result.StatusMessage)
-    description = " ".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
-    verdict = Verdict(
-        accepted=valid,
-        authority=AUTHORITY,
-        status_code=result.StatusCode or "",
-        status_description=description,
-        messages=messages,
-        document_key=key,
-        track_id=key,
-        response_xml=result.XmlBase64Bytes or b"",
-    )
-    if valid or {m.rule for m in messages if m.rejection} != {"90"}:
-        return verdict
-    # Regla 90: DIAN already holds an accepted document with this number. It is this one when
-    # the keys agree (a resend after an in-doubt delivery); otherwise the number was used by a
-    # different document, which must not be recorded as accepted.
-    if submitted_key and key and key != submitted_key.strip().lower():
-        return replace(
-            verdict,
-            status_description=f"Regla 90 for a different document: DIAN already accepted this "
-            f"number with CUFE {key}, so this document was not accepted. {description}",
-        )
-    original = key or submitted_key.strip().lower()
-    return replace(
-        verdict,
-        accepted=True,
-        status_description=f"Accepted earlier: DIAN answered Regla 90 (documento procesado "
-        f"anteriormente) and holds the accepted original, CUFE {original}. {description}",
-        document_key=original,
-        track_id=original,
-    )
 
 
 def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
@@ -147,6 +134,7 @@ class DianClient:
         endpoint: str,
         timeout: float,
         *,
+        credentials: Credentials | None = None,
         wsse: Any = None,
         pool_size: int = 8,
         session: requests.Session | None = None,
@@ -168,6 +156,8 @@ class DianClient:
             forbid_entities=True,
             forbid_external=True,
         )
+        if wsse is None and credentials is not None:
+            wsse = DianWsSecurity(credentials)
         # `wsse` is the WS-Security seam: any object with zeep's apply(envelope, headers) /
         # verify(envelope), or a list of them, applied after WS-Addressing.
         self._zeep = zeep.Client(wsdl_path(), transport=transport, settings=settings, wsse=wsse)
@@ -188,7 +178,8 @@ class DianClient:
                 raise AuthorityUnavailable(f"{operation}: {self.endpoint} refused") from error
             raise doubt(f"{operation}: connection lost before the answer") from error
         except zeep.exceptions.Fault as fault:
-            raise DianFault(fault.message, fault.code) from fault
+            detail = "".join(fault.detail.itertext()).strip() if fault.detail is not None else ""
+            raise DianFault(fault.message, fault.code, detail) from fault
         except zeep.exceptions.TransportError as error:
             if error.status_code >= 400:
                 raise AuthorityUnavailable(f"{operation}: HTTP {error.status_code}") from error
@@ -201,23 +192,117 @@ class DianClient:
         result = self._call("SendBillSync", True, fileName=file_name, contentFile=zip_content)
         return verdict_from_response(result, document_key)
 
+    def send_bill_async(self, file_name: str, zip_content: bytes) -> UploadReceipt:
+        """SendBillAsync of a ZIP of up to 50 documents; its ZipKey, for GetStatusZip."""
+        result = self._call("SendBillAsync", True, fileName=file_name, contentFile=zip_content)
+        return self._receipt("SendBillAsync", read_upload(result))
+
+    def send_test_set_async(
+        self, file_name: str, zip_content: bytes, test_set_id: str
+    ) -> UploadReceipt:
+        """SendTestSetAsync: documents counted toward habilitación test set `test_set_id`."""
+        result = self._call(
+            "SendTestSetAsync",
+            True,
+            fileName=file_name,
+            contentFile=zip_content,
+            testSetId=test_set_id,
+        )
+        return self._receipt("SendTestSetAsync", read_upload(result))
+
+    @staticmethod
+    def _receipt(operation: str, receipt: UploadReceipt) -> UploadReceipt:
+        if not receipt.zip_key:
+            reasons = "; ".join(p.processed_message for p in receipt.problems) or "no ZipKey"
+            raise UploadRefused(f"{operation}: {reasons}")
+        return receipt
+
+    def get_status_zip(self, zip_key: str) -> BatchStatus:
+        """GetStatusZip: pending, or DIAN's answer per document of an asynchronous upload."""
+        return read_status_zip(self._call("GetStatusZip", False, trackId=zip_key))
+
+    def test_set_status(self, zip_key: str) -> str:
+        """The habilitación test set's status line reported with an upload ("" until decided)."""
+        return self.get_status_zip(zip_key).test_set_status
+
+    def get_numbering_range(
+        self, account_code: str, account_code_t: str, software_code: str
+    ) -> list[NumberingRangeInfo]:
+        """The ranges in force associated with a software, with their technical keys."""
+        result = read_ranges(
+            self._call(
+                "GetNumberingRange",
+                False,
+                accountCode=account_code,
+                accountCodeT=account_code_t,
+                softwareCode=software_code,
+            )
+        )
+        if result.operation_code != "100":
+            raise NumberingRangeRefused(result.operation_code, result.operation_description)
+        return list(result.ranges)
+
     def submit(self, submission: Submission) -> Delivery:
-        """Zip and send one signed document with SendBillSync; DIAN's verdict comes back."""
+        """Zip and send one signed document: SendTestSetAsync when the submission names a
+        test set, SendBillAsync when asked for, SendBillSync otherwise."""
         sent_at = datetime.now(UTC)
         xml_name, zip_name = file_names(
             submission.issuer, submission.document_type, submission.number, sent_at
         )
         content = zip_document(xml_name, submission.signed_xml)
+        options = submission.transmission_options
+        if options.get("test_set_id"):
+            receipt = self.send_test_set_async(zip_name, content, options["test_set_id"])
+            return Delivery(
+                self.endpoint, "SendTestSetAsync", zip_name, sent_at, None, receipt.zip_key
+            )
+        if options.get("operation") == "SendBillAsync":
+            receipt = self.send_bill_async(zip_name, content)
+            return Delivery(
+                self.endpoint, "SendBillAsync", zip_name, sent_at, None, receipt.zip_key
+            )
         verdict = self.send_bill_sync(zip_name, content, submission.document_key)
         return Delivery(self.endpoint, "SendBillSync", zip_name, sent_at, verdict)
+
+    def poll(self, submission: Submission, track_id: str) -> Verdict | None:
+        """The verdict on a document sent asynchronously (GetStatusZip of its ZipKey), or None
+        while DIAN is still validating it."""
+        batch = self.get_status_zip(track_id)
+        if batch.pending:
+            return None
+        key = submission.document_key.strip().lower()
+        documents = batch.documents
+        mine = [status for status in documents if key and status.document_key == key]
+        if not mine and len(documents) == 1 and documents[0].status_code == "66":
+            raise SubmissionInDoubt(f"GetStatusZip: DIAN does not know ZipKey {track_id}")
+        if not mine and len(documents) == 1:
+            # One document per ZIP (as `submit` sends): the only answer is this document's,
+            # even without a key (a refusal) or with another one (the XML says another CUFE).
+            mine = list(documents)
+        set_status = batch.test_set_status
+        if mine:
+            verdict = verdict_of(mine[0], submission.document_key)
+        elif set_status:
+            # A decided test set takes no more documents: this one was not validated.
+            return Verdict(False, AUTHORITY, "2", set_status, track_id=track_id)
+        else:
+            raise SubmissionInDoubt(f"GetStatusZip: ZipKey {track_id} holds no answer for it")
+        if set_status and set_status not in verdict.status_description:
+            verdict = replace(
+                verdict, status_description=f"{verdict.status_description} {set_status}".strip()
+            )
+        return verdict
 
     def get_status(self, document_key: str) -> Verdict | None:
         """GetStatus of a CUFE/CUDE: DIAN's stored verdict, or None when DIAN never got it."""
         result = self._call("GetStatus", False, trackId=document_key)
-        # 66 (and 90 in older answers): DIAN has no document under that key.
-        if result is None or (result.StatusCode or "") in ("66", "90"):
+        if result is None:
             return None
-        return verdict_from_response(result, document_key)
+        status = read_status(result)
+        # 66 (and 90 in older answers): DIAN has no document under that key.
+        if status.status_code in ("66", "90"):
+            return None
+        return verdict_of(status, document_key)
 
     def reconcile(self, submission: Submission) -> Delivery | None:
         """Ask DIAN about a document sent in doubt (GetStatus by its key); None if unknown."""

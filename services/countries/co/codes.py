@@ -1,4 +1,4 @@
-"""DIAN code lists this slice accepts (Anexo Técnico 1.9 tables; dian-colombia.md §3)."""
+"""DIAN code lists timbra accepts (Anexo Técnico 1.9 tables; dian-colombia.md §3)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ NIT = "31"
 CEDULA = "13"
 # Colombian documents made of digits only; passports and foreign ids may carry letters.
 NUMERIC_ID_TYPES = frozenset({"11", "12", "13", "21", "22", "31", "91"})
+# Identifications of parties abroad (export buyers, non-resident DS sellers).
+FOREIGN_ID_TYPES = frozenset({"41", "42", "50"})
 
 # The "consumidor final" buyer of a retail sale without identification (Info-1.7 p.2).
 FINAL_CONSUMER_ID = "222222222222"
@@ -50,10 +52,22 @@ PARTY_TAX_SCHEMES: dict[str, str] = {
     "ZZ": "No aplica",
 }
 
-# Taxes on lines and in TaxTotal (TipoImpuesto): only IVA is accepted in this slice.
+# Taxes (TipoImpuesto) as TaxScheme ID and Name; the rates live in taxes.py.
 IVA = "01"
-TAX_NAMES: dict[str, str] = {"01": "IVA", "03": "ICA", "04": "INC"}
-IVA_RATES = (Decimal(0), Decimal(5), Decimal(19))
+ICA = "03"
+INC = "04"
+RETE_IVA = "05"
+RETE_FUENTE = "06"
+RETE_ICA = "07"
+TAX_NAMES: dict[str, str] = {
+    IVA: "IVA",
+    ICA: "ICA",
+    INC: "INC",
+    RETE_IVA: "ReteIVA",
+    RETE_FUENTE: "ReteFuente",
+    RETE_ICA: "ReteICA",
+}
+IVA_RATES = (Decimal(0), Decimal(5), Decimal(16), Decimal(19))
 
 # PaymentMeans/ID (FormasPago) and PaymentMeansCode (MediosPago, the methods seen in practice).
 CASH = "1"
@@ -87,8 +101,15 @@ ITEM_SCHEMES: dict[str, str] = {
 # UN/ECE rec 20 unit: 94 = unidad.
 DEFAULT_UNIT = "94"
 
-# Document types and operation types.
+# Document types (the per-type facts are in document_types.py) and operation types.
 INVOICE = "01"
+EXPORT = "02"
+PAPER_CONTINGENCY = "03"
+DIAN_CONTINGENCY = "04"
+SUPPORT_DOCUMENT = "05"
+CREDIT_NOTE = "91"
+DEBIT_NOTE = "92"
+SUPPORT_ADJUSTMENT = "95"
 RANGE_DOCUMENT_TYPES = frozenset({"01", "02", "04"})  # 02 and 04 share the invoice range
 STANDARD_OPERATION = "10"
 INVOICE_PROFILE = "DIAN 2.1: Factura Electrónica de Venta"
@@ -104,7 +125,6 @@ DIAN_CHECK_DIGIT = "4"
 DIAN_AGENCY_ID = "195"
 DIAN_AGENCY_NAME = "CO, DIAN (Dirección de Impuestos y Aduanas Nacionales)"
 
-# Addresses of this slice are Colombian (export invoices bring foreign ones).
 COLOMBIA = "CO"
 COLOMBIA_NAME = "Colombia"
 

@@ -1,9 +1,14 @@
-"""CUFE and CUDE: the SHA-384 document keys DIAN recomputes for every invoice and note.
+"""CUFE, CUDE and CUDS: the SHA-384 document keys DIAN recomputes for every document.
 
 The hashed string is the plain concatenation of the fields below, in this exact order, with
 taxes always in the order 01 (IVA), 04 (INC), 03 (ICA) and every amount written with two
 decimals. DIAN re-reads the amounts from the XML and truncates them to two decimals, so the
-builder must write exactly the strings hashed here.
+builder must write exactly the strings hashed here (dian-colombia.md §1).
+
+The CUDS of a documento soporte has two published layouts (§1.3): the one Odoo and ubl21dian use
+in production (IVA only, seller before buyer) and the one in DIAN's own validator source (IVA,
+INC and ICA, and for type 05 the buyer before the seller). The first is the default; the second
+is kept behind `CudsLayout.DIAN_SRC` until habilitación settles it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
 from services.core.decimals import truncate
 
@@ -37,13 +43,23 @@ class KeyFields:
     customer_id: str  # as written, without check digit
     environment: str  # ProfileExecutionID: 1 producción, 2 pruebas
 
-    def preimage(self, secret: str) -> str:
-        """The exact string hashed, with `secret` = technical key (CUFE) or software PIN (CUDE)."""
-        taxes = "".join(code + amount(self.taxes.get(code, Decimal(0))) for code in KEY_TAXES)
+    def preimage(
+        self, secret: str, *, taxes: tuple[str, ...] = KEY_TAXES, buyer_first: bool = False
+    ) -> str:
+        """The exact string hashed, with `secret` = technical key (CUFE) or software PIN (CUDE).
+
+        `taxes` are the schemes that enter the key, in order; `buyer_first` puts the customer
+        party's id before the supplier's (DIAN-src's CUDS of a type 05).
+        """
+        written = "".join(code + amount(self.taxes.get(code, Decimal(0))) for code in taxes)
+        parties = (
+            f"{self.customer_id}{self.supplier_nit}"
+            if buyer_first
+            else f"{self.supplier_nit}{self.customer_id}"
+        )
         return (
             f"{self.number}{self.issue_date}{self.issue_time}{amount(self.line_extension)}"
-            f"{taxes}{amount(self.payable)}{self.supplier_nit}{self.customer_id}"
-            f"{secret}{self.environment}"
+            f"{written}{amount(self.payable)}{parties}{secret}{self.environment}"
         )
 
 
@@ -60,6 +76,30 @@ def cufe(fields: KeyFields, technical_key: str) -> str:
 def cude(fields: KeyFields, software_pin: str) -> str:
     """CUDE of a note (91, 92) or type-03 document: keyed with the software PIN."""
     return sha384_hex(fields.preimage(software_pin))
+
+
+class CudsLayout(Enum):
+    """Which of the two published CUDS layouts to use (dian-colombia.md §1.3)."""
+
+    IVA_ONLY = "iva-only"  # Odoo, ubl21dian: "01" + IVA only; seller (NumSNO) then buyer (NitABS)
+    DIAN_SRC = "dian-src"  # DIAN's validator: 01, 04, 03; type 05 with the buyer first
+
+
+def cuds(
+    fields: KeyFields,
+    software_pin: str,
+    layout: CudsLayout = CudsLayout.IVA_ONLY,
+    *,
+    document_type: str = "05",
+) -> str:
+    """CUDS of a documento soporte (05) or its nota de ajuste (95), keyed with the PIN.
+
+    In `fields` the supplier is the seller not obliged to invoice (AccountingSupplierParty)
+    and the customer is the buyer who issues the DS (AccountingCustomerParty).
+    """
+    if layout is CudsLayout.IVA_ONLY:
+        return sha384_hex(fields.preimage(software_pin, taxes=("01",)))
+    return sha384_hex(fields.preimage(software_pin, buyer_first=document_type == "05"))
 
 
 def software_security_code(software_id: str, software_pin: str, number: str) -> str:

@@ -1,26 +1,25 @@
-"""A stand-in ERP: realistic Colombian sales invoices (type 01) as an issuer would send them."""
+"""A stand-in ERP: realistic Colombian documents of every DIAN type as an issuer would send them.
+
+Sales invoices (01) are the bulk; `document_type` asks for exports (02), paper contingency
+invoices entered afterwards (03), documentos soporte (05) and notes (91, 92, 95) referencing
+documents given by the caller. Totals are filled the way an ERP does, with the same arithmetic
+DIAN recomputes (invoice.expected_totals).
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from services.core.decimals import fixed, round_half_up
-from services.countries.co import codes, habilitacion, nit
+from services.countries.co import codes, demo_documents, habilitacion
 from services.countries.co.clock import COLOMBIA_TIME
-from services.countries.co.demo_catalog import (
-    CITIES,
-    COMPANY_WORDS,
-    FIRST_NAMES,
-    NOTES,
-    PRODUCTS,
-    STREETS,
-    SURNAMES,
-    City,
-    Product,
-)
-from services.countries.co.totals import PricedLine, compute_totals
+from services.countries.co.demo_catalog import CITIES, NOTES, PRODUCTS, Product
+from services.countries.co.demo_documents import with_totals
+from services.countries.co.demo_parties import company, person
+from services.countries.co.invoice import expected_totals
 from timbra.v1 import document_pb2, issuing_pb2
 
 _HUNDRED = Decimal(100)
@@ -29,12 +28,25 @@ SANDBOX_SOFTWARE_ID = "5f2c8a4e-1b7d-4c39-9e0a-6d3b2f81c7a4"
 SANDBOX_SOFTWARE_PIN = "75315"
 
 
+# The documento soporte is registered as its own software in DIAN's portal.
+SANDBOX_SUPPORT_SOFTWARE_ID = "8e41c0d7-3a25-4b6f-a1c9-0f7e52d93b18"
+SANDBOX_SUPPORT_SOFTWARE_PIN = "24680"
+
+
 def issuer_profile(
-    tax_id: str = "900373076", name: str = "Comercializadora Timbra Demo S.A.S."
+    tax_id: str = "900373076",
+    name: str = "Comercializadora Timbra Demo S.A.S.",
+    *,
+    test_set_id: str = "",
+    support_software: bool = False,
 ) -> issuing_pb2.IssuerProfile:
-    """A sandbox issuer registration (software propio, habilitación environment)."""
+    """A sandbox issuer registration (software propio, habilitación environment).
+
+    `test_set_id` puts it through DIAN's test set; `support_software` registers a separate
+    documento soporte software.
+    """
     city = CITIES[0]
-    return issuing_pb2.IssuerProfile(
+    profile = issuing_pb2.IssuerProfile(
         country="co",
         party=document_pb2.Party(
             tax_id=tax_id,
@@ -59,7 +71,12 @@ def issuer_profile(
         environment=codes.TESTING,
         commercial_registration="01234567",
         industry_code="4741",
+        test_set_id=test_set_id,
     )
+    if support_software:
+        profile.support_software_id = SANDBOX_SUPPORT_SOFTWARE_ID
+        profile.support_software_pin = SANDBOX_SUPPORT_SOFTWARE_PIN
+    return profile
 
 
 def habilitacion_range(tax_id: str = "900373076") -> issuing_pb2.NumberingRange:
@@ -67,7 +84,7 @@ def habilitacion_range(tax_id: str = "900373076") -> issuing_pb2.NumberingRange:
     return issuing_pb2.NumberingRange(
         country="co",
         issuer=tax_id,
-        document_types=[codes.INVOICE],
+        document_types=[codes.INVOICE, codes.EXPORT, codes.DIAN_CONTINGENCY],
         authorization=habilitacion.AUTHORIZATION,
         prefix=habilitacion.PREFIX,
         range_from=habilitacion.RANGE_FROM,
@@ -78,49 +95,102 @@ def habilitacion_range(tax_id: str = "900373076") -> issuing_pb2.NumberingRange:
     )
 
 
+def range_request(
+    document_types: Sequence[str],
+    prefix: str,
+    range_from: int,
+    range_to: int,
+    *,
+    tax_id: str = "900373076",
+    authorization: str = "",
+    technical_key: str = "",
+    valid_from: date = habilitacion.VALID_FROM,
+    valid_to: date = habilitacion.VALID_TO,
+) -> issuing_pb2.NumberingRange:
+    """A numbering range registration for the sandbox issuer (notes may leave out dates)."""
+    request = issuing_pb2.NumberingRange(
+        country="co",
+        issuer=tax_id,
+        document_types=list(document_types),
+        authorization=authorization,
+        prefix=prefix,
+        range_from=range_from,
+        range_to=range_to,
+        technical_key=technical_key,
+    )
+    if authorization:
+        request.valid_from = valid_from.isoformat()
+        request.valid_to = valid_to.isoformat()
+    return request
+
+
+def sandbox_ranges(tax_id: str = "900373076") -> list[issuing_pb2.NumberingRange]:
+    """One range per family: invoices (SETP), paper contingency, documento soporte, notes."""
+    return [
+        habilitacion_range(tax_id),
+        range_request(["03"], "CONT", 1, 5000, tax_id=tax_id, authorization="18760000002"),
+        range_request(
+            ["05", "95"], "SEDS", 984000000, 985000000, tax_id=tax_id, authorization="18760000001"
+        ),
+        range_request(["91"], "NC", 1, 99_999_999, tax_id=tax_id),
+        range_request(["92"], "ND", 1, 99_999_999, tax_id=tax_id),
+    ]
+
+
 def generate_documents(
-    count: int, issuer: str, seed: int = 0, *, today: date | None = None
+    count: int,
+    issuer: str,
+    seed: int = 0,
+    *,
+    today: date | None = None,
+    document_type: str = codes.INVOICE,
+    references: Sequence[document_pb2.BillingReference] | None = None,
+    originals: Sequence[document_pb2.Document] | None = None,
+    paper_range: tuple[int, int] | None = None,
+    now: datetime | None = None,
 ) -> list[document_pb2.Document]:
-    """`count` valid invoices for `issuer`; the same seed (and `today`) gives the same documents."""
+    """`count` valid documents of one type for `issuer`; the same arguments give the same ones.
+
+    Notes (91, 92, 95) correct `references`, in turn; `originals`, aligned with them, lets a
+    note copy the corrected document's buyer, currency and items. Paper invoices (03) take
+    consecutive numbers from `paper_range` and moments within the day before `now`.
+    """
     rng = random.Random(seed)
     # Due dates of credit sales count from `today`; pass it to pin the output across days.
     base = today or datetime.now(COLOMBIA_TIME).date()
-    return [_document(rng, issuer, base) for _ in range(count)]
+    if document_type == codes.INVOICE:
+        return [_document(rng, issuer, base) for _ in range(count)]
+    return demo_documents.generate(
+        rng,
+        count,
+        issuer,
+        base,
+        document_type=document_type,
+        references=references,
+        originals=originals,
+        paper_range=paper_range,
+        now=now,
+    )
 
 
 def _document(rng: random.Random, issuer: str, today: date) -> document_pb2.Document:
     kind = rng.random()
     if kind < 0.55:
-        customer = _company(rng)
+        customer = company(rng)
     elif kind < 0.90:
-        customer = _person(rng)
+        customer = person(rng)
     else:
         customer = document_pb2.Party(
             tax_id=codes.FINAL_CONSUMER_ID, id_type=codes.CEDULA, name=codes.FINAL_CONSUMER_NAME
         )
 
     lines = [_line(rng, product) for product in rng.sample(PRODUCTS, rng.randint(1, 8))]
-    totals = compute_totals(
-        PricedLine(
-            Decimal(item.quantity),
-            Decimal(item.unit_price),
-            codes.IVA,
-            Decimal(item.taxes[0].percent),
-        )
-        for item in lines
-    )
     document = document_pb2.Document(
         country="co",
         issuer=issuer,
         customer=customer,
         currency="COP",
         lines=lines,
-        totals=document_pb2.Totals(
-            line_extension_amount=fixed(totals.line_extension, 2),
-            tax_exclusive_amount=fixed(totals.tax_exclusive, 2),
-            tax_inclusive_amount=fixed(totals.tax_inclusive, 2),
-            payable_amount=fixed(totals.payable, 2),
-        ),
         payment=_payment(rng, today, customer.tax_id == codes.FINAL_CONSUMER_ID),
         co=document_pb2.ColombiaDocument(document_type=codes.INVOICE, operation_type="10"),
     )
@@ -128,60 +198,32 @@ def _document(rng: random.Random, issuer: str, today: date) -> document_pb2.Docu
         document.notes.append(rng.choice(NOTES))
     if customer.id_type == codes.NIT and rng.random() < 0.3:
         document.co.order_reference = f"OC-{rng.randint(1000, 99999)}"
-    return document
+    _commercial_terms(random.Random(rng.random()), document, customer, today)
+    return with_totals(document)
 
 
-def _address(rng: random.Random, city: City) -> document_pb2.Address:
-    street = f"{rng.choice(STREETS)} {rng.randint(1, 150)}"
-    return document_pb2.Address(
-        line=f"{street} # {rng.randint(1, 120)}-{rng.randint(1, 99)}",
-        city_code=city.code,
-        city_name=city.name,
-        subdivision_code=city.code[:2],
-        subdivision_name=city.department,
-        country="CO",
-    )
-
-
-def _company(rng: random.Random) -> document_pb2.Party:
-    tax_id = str(rng.randint(800_000_000, 901_999_999))
-    kind, place, form = (rng.choice(words) for words in COMPANY_WORDS)
-    name = f"{kind} {place} {form}"
-    city = rng.choice(CITIES)
-    domain = "".join(ch for ch in f"{kind}{place}".lower() if ch.isascii() and ch.isalnum())
-    responsibilities = rng.choice((["O-13", "O-15"], ["O-15"], ["O-47"], ["O-23"], ["R-99-PN"]))
-    return document_pb2.Party(
-        tax_id=tax_id,
-        check_digit=nit.check_digit(tax_id),
-        id_type=codes.NIT,
-        name=name,
-        person_type=document_pb2.PERSON_TYPE_LEGAL,
-        tax_responsibilities=responsibilities,
-        tax_scheme=rng.choice(("01", "01", "ZA", "ZZ")),
-        address=_address(rng, city),
-        email=f"facturacion@{domain}.com.co",
-        phone=f"{city.area_code}{rng.randint(2_000_000, 8_999_999)}",
-    )
-
-
-def _person(rng: random.Random) -> document_pb2.Party:
-    first, last, second = rng.choice(FIRST_NAMES), rng.choice(SURNAMES), rng.choice(SURNAMES)
-    user = "".join(
-        ch for ch in f"{first}.{last}".lower() if ch.isascii() and (ch.isalnum() or ch == ".")
-    )
-    party = document_pb2.Party(
-        tax_id=str(rng.randint(1_000_000, 1_199_999_999)),
-        id_type=codes.CEDULA,
-        name=f"{first} {last} {second}",
-        person_type=document_pb2.PERSON_TYPE_NATURAL,
-        tax_responsibilities=["R-99-PN"],
-        tax_scheme="ZZ",
-        email=f"{user}{rng.randint(1, 99)}@gmail.com",
-        phone=f"3{rng.randint(0, 2)}{rng.randint(0, 9)}{rng.randint(1_000_000, 9_999_999)}",
-    )
-    if rng.random() < 0.6:
-        party.address.CopyFrom(_address(rng, rng.choice(CITIES)))
-    return party
+def _commercial_terms(
+    rng: random.Random, document: document_pb2.Document, customer: document_pb2.Party, today: date
+) -> None:
+    """Discounts, withholdings and advances, in the share of invoices where ERPs put them."""
+    # A separate stream, so that the invoices' parties, items and prices do not depend on it.
+    if rng.random() < 0.15:
+        line = rng.choice(document.lines)
+        line.allowance_charges.add(reason_code=rng.choice(("01", "06", "09", "10")), percent="5")
+    if customer.id_type == codes.NIT and rng.random() < 0.12:
+        # A large buyer that is a withholding agent withholds ReteFuente on purchases.
+        for line in document.lines:
+            line.taxes.add(scheme=codes.RETE_FUENTE, percent="2.5")
+    if rng.random() < 0.05:
+        document.allowance_charges.add(charge=True, reason="Flete de entrega", amount="12000.00")
+    if customer.id_type == codes.NIT and rng.random() < 0.05:
+        # An advance of about a third of the invoice, received some days before.
+        payable = expected_totals(document).payable
+        document.co.prepayments.add(
+            id=f"ANT-{rng.randint(100, 999)}",
+            amount=fixed(round_half_up(payable * Decimal("0.3"), -3), 2),
+            received_date=(today - timedelta(days=rng.randint(1, 20))).isoformat(),
+        )
 
 
 def _line(rng: random.Random, product: Product) -> document_pb2.Line:

@@ -181,3 +181,94 @@ NOTES = (
     "Favor consignar en la cuenta corriente Bancolombia No. 000-000000-00.",
     "Esta factura se asimila en sus efectos a una letra de cambio (art. 774 C. Co.).",
 )
+
+
+@dataclass(frozen=True)
+class ForeignCity:
+    """A city abroad where Colombian exporters sell, with its country and currency."""
+
+    name: str
+    region: str
+    country: str  # ISO 3166-1 alpha-2
+    currency: str
+    postal_zone: str
+
+
+FOREIGN_CITIES = (
+    ForeignCity("Miami", "Florida", "US", "USD", "33131"),
+    ForeignCity("Houston", "Texas", "US", "USD", "77002"),
+    ForeignCity("New York", "New York", "US", "USD", "10013"),
+    ForeignCity("Madrid", "Comunidad de Madrid", "ES", "EUR", "28013"),
+    ForeignCity("Hamburgo", "Hamburgo", "DE", "EUR", "20095"),
+    ForeignCity("Rotterdam", "Holanda Meridional", "NL", "EUR", "3011"),
+    ForeignCity("Ciudad de Panamá", "Panamá", "PA", "USD", "0801"),
+    ForeignCity("Quito", "Pichincha", "EC", "USD", "170150"),
+    ForeignCity("Toronto", "Ontario", "CA", "CAD", "M5H 2N2"),
+    ForeignCity("Ciudad de México", "CDMX", "MX", "MXN", "06000"),
+)
+FOREIGN_COMPANIES = (
+    "Andean Coffee Importers LLC",
+    "Global Flowers Distribution Inc.",
+    "Tropical Fruits Trading GmbH",
+    "Café Selecto Europa S.L.",
+    "Pacific Textiles Corp.",
+    "Northern Goods Ltd.",
+    "Importadora del Istmo S.A.",
+)
+# Pesos per unit on an ordinary day, and how much the rate moves around it.
+REFERENCE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+    "USD": (Decimal("4050.00"), Decimal("150.00")),
+    "EUR": (Decimal("4400.00"), Decimal("160.00")),
+    "CAD": (Decimal("2950.00"), Decimal("110.00")),
+    "MXN": (Decimal("225.00"), Decimal("10.00")),
+}
+
+# What Colombia exports, priced per unit in the buyer's currency (exports are IVA-exempt).
+EXPORT_PRODUCTS = (
+    ("Café verde excelso, saco 70 kg", "94", 280, 420, "EXP-0101", "50201706"),
+    ("Café tostado en grano 1 kg", "KGM", 14, 26, "EXP-0102", "50201706"),
+    ("Rosas frescas, caja x 250 tallos", "94", 110, 190, "EXP-0201", "10161500"),
+    ("Claveles frescos, caja x 500 tallos", "94", 90, 160, "EXP-0202", "10161500"),
+    ("Banano Cavendish, caja 18,14 kg", "94", 12, 19, "EXP-0301", "50300000"),
+    ("Aguacate Hass, caja 10 kg", "94", 22, 38, "EXP-0302", ""),
+    ("Confecciones: camisa de algodón", "94", 9, 24, "EXP-0401", ""),
+    ("Desarrollo de software (horas)", "HUR", 25, 60, "EXP-0501", ""),
+)
+
+# What a company buys from people not obliged to invoice (documento soporte): description,
+# unit, price range in pesos, ReteFuente rate that applies (None: under the threshold).
+SUPPORT_PURCHASES = (
+    ("Transporte de mercancía Bogotá - Soacha", "94", 180_000, 650_000, Decimal(1)),
+    ("Servicio de aseo y limpieza de oficinas", "94", 250_000, 900_000, Decimal(6)),
+    ("Arrendamiento de bodega (mes)", "94", 1_800_000, 4_500_000, Decimal("3.5")),
+    ("Reparación locativa y pintura", "94", 400_000, 2_200_000, Decimal(6)),
+    ("Compra de café pergamino seco", "KGM", 14_000, 19_000, Decimal("0.5")),
+    ("Honorarios por asesoría contable", "HUR", 60_000, 150_000, Decimal(10)),
+    ("Compra de material reciclable", "KGM", 600, 1_800, None),
+    ("Servicio de mensajería urbana", "94", 12_000, 45_000, None),
+)
+FOREIGN_FREELANCE = (
+    ("Diseño gráfico (horas)", "HUR", 25, 70),
+    ("Traducción técnica (páginas)", "94", 15, 40),
+    ("Licencia de fuente tipográfica", "94", 40, 300),
+)
+
+CREDIT_REASONS = {
+    "1": ("Devolución de mercancía en mal estado", "Devolución parcial de la mercancía"),
+    "2": ("Anulación de la factura", "Anulación por error en la facturación"),
+    "3": ("Descuento comercial otorgado", "Rebaja concedida sobre la factura"),
+    "4": ("Ajuste de precio pactado", "Ajuste del precio unitario acordado"),
+    "5": ("Descuento por pronto pago", "Pago dentro de los 10 días siguientes"),
+    "6": ("Descuento por volumen de compras", "Volumen trimestral alcanzado"),
+}
+DEBIT_REASONS = {
+    "1": ("Intereses de mora", "Intereses por pago fuera de plazo"),
+    "2": ("Gastos de envío no facturados", "Flete adicional a la factura"),
+    "3": ("Ajuste por cambio de precio", "Mayor valor del precio pactado"),
+    "4": ("Otros cargos", "Cargo adicional acordado con el cliente"),
+}
+ADJUSTMENT_REASONS = {
+    "1": ("Devolución parcial del bien comprado", "Devolución parcial"),
+    "3": ("Descuento concedido por el vendedor", "Rebaja sobre el documento soporte"),
+    "4": ("Ajuste del precio pactado", "Ajuste de precio"),
+}

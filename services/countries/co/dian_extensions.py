@@ -1,8 +1,8 @@
 """The ext:UBLExtensions of a DIAN document: sts:DianExtensions and the empty signature slot.
 
 Content and order per DIAN_UBL_Structures.xsd and dian-colombia.md §3.2: InvoiceControl (the
-resolution), InvoiceSource, SoftwareProvider, SoftwareSecurityCode, AuthorizationProvider,
-QRCode.
+resolution; not on notes), InvoiceSource, SoftwareProvider, SoftwareSecurityCode,
+AuthorizationProvider, QRCode.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class _Registration:
     provider_nit: str
     provider_digit: str
     software_id: str
+    invoice_control: bool = True
 
 
 def _build_extensions(reg: _Registration) -> etree._Element:
@@ -50,16 +51,17 @@ def _build_extensions(reg: _Registration) -> etree._Element:
     content = _SubElement(_SubElement(extensions, EXT + "UBLExtension"), EXT + "ExtensionContent")
     dian = _SubElement(content, STS + "DianExtensions")
 
-    control = _SubElement(dian, STS + "InvoiceControl")
-    _text(control, STS + "InvoiceAuthorization", reg.authorization)
-    period = _SubElement(control, STS + "AuthorizationPeriod")
-    _text(period, CBC + "StartDate", reg.valid_from.isoformat())
-    _text(period, CBC + "EndDate", reg.valid_to.isoformat())
-    authorized = _SubElement(control, STS + "AuthorizedInvoices")
-    if reg.prefix:
-        _text(authorized, STS + "Prefix", reg.prefix)
-    _text(authorized, STS + "From", str(reg.range_from))
-    _text(authorized, STS + "To", str(reg.range_to))
+    if reg.invoice_control:
+        control = _SubElement(dian, STS + "InvoiceControl")
+        _text(control, STS + "InvoiceAuthorization", reg.authorization)
+        period = _SubElement(control, STS + "AuthorizationPeriod")
+        _text(period, CBC + "StartDate", reg.valid_from.isoformat())
+        _text(period, CBC + "EndDate", reg.valid_to.isoformat())
+        authorized = _SubElement(control, STS + "AuthorizedInvoices")
+        if reg.prefix:
+            _text(authorized, STS + "Prefix", reg.prefix)
+        _text(authorized, STS + "From", str(reg.range_from))
+        _text(authorized, STS + "To", str(reg.range_to))
 
     source = _SubElement(dian, STS + "InvoiceSource")
     _text(
@@ -94,13 +96,23 @@ def _build_extensions(reg: _Registration) -> etree._Element:
 
 
 _EXTENSIONS = FragmentCache(_build_extensions, limit=256)
-_SECURITY_CODE, _QR_CODE = 3, 5  # positions in sts:DianExtensions (XSD order)
 
 
-def dian_extensions(
-    root: etree._Element, issuer: IssuerProfile, slot: NumberingSlot, number: str, key: str
-) -> None:
-    """Append ext:UBLExtensions: DIAN's extension and the empty slot for the signature."""
+def extensions(
+    issuer: IssuerProfile,
+    slot: NumberingSlot,
+    number: str,
+    key: str,
+    *,
+    invoice_control: bool = True,
+    software: tuple[str, str] | None = None,
+) -> etree._Element:
+    """ext:UBLExtensions: DIAN's extension and the empty slot for the signature.
+
+    `software` is the (SoftwareID, PIN) that made the document (default: the issuer's invoicing
+    software); `invoice_control` is False for notes, which cite no numbering resolution.
+    """
+    software_id, pin = software or (issuer.software_id, issuer.software_pin)
     registration = _Registration(
         authorization=slot.authorization,
         prefix=slot.prefix,
@@ -111,12 +123,20 @@ def dian_extensions(
         # Software propio unless a technology provider was registered.
         provider_nit=issuer.provider_tax_id or issuer.party.tax_id,
         provider_digit=issuer.provider_check_digit or issuer.party.check_digit,
-        software_id=issuer.software_id,
+        software_id=software_id,
+        invoice_control=invoice_control,
     )
-    extensions = _EXTENSIONS.copy(registration)
-    dian = extensions[0][0][0]
-    dian[_SECURITY_CODE].text = cufe.software_security_code(
-        issuer.software_id, issuer.software_pin, number
-    )
-    dian[_QR_CODE].text = codes.qr_url(issuer.environment, key)
-    root.append(extensions)
+    element = _EXTENSIONS.copy(registration)
+    dian = element[0][0][0]
+    # Positions in sts:DianExtensions (XSD order) of the per-document values, counted from the
+    # end because InvoiceControl may be absent.
+    dian[-3].text = cufe.software_security_code(software_id, pin, number)
+    dian[-1].text = codes.qr_url(issuer.environment, key)
+    return element
+
+
+def dian_extensions(
+    root: etree._Element, issuer: IssuerProfile, slot: NumberingSlot, number: str, key: str
+) -> None:
+    """Append ext:UBLExtensions of an invoice (with InvoiceControl) to `root`."""
+    root.append(extensions(issuer, slot, number, key))

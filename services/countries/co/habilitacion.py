@@ -24,7 +24,7 @@ def range_spec(issuer: str) -> RangeSpec:
     return RangeSpec(
         country="co",
         issuer=issuer,
-        document_types=("01",),
+        document_types=("01", "02", "04"),  # 02 and 04 share the invoice range
         authorization=AUTHORIZATION,
         prefix=PREFIX,
         range_from=RANGE_FROM,

@@ -1,62 +1,71 @@
-"""A Colombian sales invoice (type 01) read from the API, checked and totalled.
+"""A Colombian document read from the API, checked and totalled: every DIAN type.
 
+Invoices (01, 02 export, 03 from paper), documentos soporte (05) and the notes (91, 92, 95).
 Every refusal is an InputRejected naming the proto field path and the rule, and every declared
 amount must equal what DIAN will recompute, so a document that parses is one DIAN's arithmetic
-rules (FAS07, FAU04–FAU14) accept.
+rules (FAS07, FAU04–FAU14) accept. Type 04 is never requested: timbra makes it from a 01 while
+DIAN is down (`as_dian_contingency`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from services.core.decimals import fixed, parse_decimal
 from services.core.rejection import InputRejected
-from services.countries.co import codes
+from services.countries.co import codes, support_document
+from services.countries.co.allowances import AllowanceCharge, parse_allowance_charges, sums
+from services.countries.co.contingency import parse_paper
+from services.countries.co.dates import parse_date
+from services.countries.co.document_types import KINDS, DocumentKind
+from services.countries.co.exchange import ExchangeRate, parse_currency
 from services.countries.co.free_text import free_text
-from services.countries.co.party import parse_customer
-from services.countries.co.totals import DocumentTotals, PricedLine, compute_totals
-from services.countries.pack import Party
+from services.countries.co.lines import (
+    FORBIDDEN,
+    InvoiceLine,
+    LineRules,
+    ParsedLine,
+    finish_line,
+    parse_line,
+)
+from services.countries.co.notes import Correction, parse_correction
+from services.countries.co.party import parse_customer, require_abroad
+from services.countries.co.payment import (
+    PaymentTerms,
+    Prepayment,
+    parse_payment,
+    parse_prepayments,
+)
+from services.countries.co.totals import DocumentTotals, compute_totals, line_amount
+from services.countries.pack import Party, Reference
 from timbra.v1 import document_pb2
 
+__all__ = [
+    "ColombianInvoice",
+    "InvoiceLine",
+    "PaymentTerms",
+    "as_dian_contingency",
+    "expected_totals",
+    "parse_date",
+    "parse_invoice",
+]
+
 _PREFIX = re.compile(r"[A-Za-z0-9]{0,4}")
-_UNIT = re.compile(r"[A-Z0-9]{1,3}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_GTIN_LENGTHS = (12, 13, 14)
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    """One validated line with its computed amount and tax."""
-
-    number: int
-    description: str
-    quantity: Decimal
-    unit_code: str
-    unit_price: Decimal
-    tax_scheme: str
-    tax_percent: Decimal
-    line_extension_amount: Decimal
-    tax_amount: Decimal
-    item_code: str = ""
-    standard_item_code: str = ""
-    standard_item_scheme: str = ""  # 001 UNSPSC, 010 GTIN, 999 own standard
-
-
-@dataclass(frozen=True)
-class PaymentTerms:
-    """PaymentMeans: cash or credit, the method, and the due date of a credit sale."""
-
-    means: str
-    method_code: str
-    due_date: date | None
+_REQUESTABLE = tuple(code for code in KINDS if code != codes.DIAN_CONTINGENCY)
+_ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
 class ColombianInvoice:
-    """A validated factura electrónica de venta; satisfies pack.ParsedDocument."""
+    """A validated DIAN document of any type; satisfies pack.ParsedDocument.
+
+    `customer` is the other party: the buyer, or for a documento soporte the seller.
+    """
 
     document_type: str
     operation_type: str
@@ -70,13 +79,59 @@ class ColombianInvoice:
     payment: PaymentTerms
     notes: tuple[str, ...] = ()
     order_reference: str = ""
+    range_field: str = "document.co.range_prefix"
+    allowance_charges: tuple[AllowanceCharge, ...] = ()
+    exchange_rate: ExchangeRate | None = None
+    prepayments: tuple[Prepayment, ...] = ()
+    paper_number: int | None = None
+    paper_issued_at: datetime | None = None
+    reference: Reference | None = None
+    correction: Correction | None = None
+
+    @property
+    def kind(self) -> DocumentKind:
+        """What DIAN fixes for this document's type."""
+        return KINDS[self.document_type]
+
+
+def as_dian_contingency(invoice: ColombianInvoice) -> ColombianInvoice | None:
+    """The same sales invoice issued while DIAN is down (type 04); None for other types."""
+    if invoice.document_type != codes.INVOICE:
+        return None
+    return dataclasses.replace(invoice, document_type=codes.DIAN_CONTINGENCY)
+
+
+def _kind(document: document_pb2.Document, path: str) -> DocumentKind:
+    code = document.co.document_type or codes.INVOICE
+    if code == codes.DIAN_CONTINGENCY:
+        raise InputRejected(
+            f"{path}.co.document_type",
+            "type 04 is chosen by timbra while DIAN is down; send the invoice as 01",
+        )
+    if code not in _REQUESTABLE:
+        known = "; ".join(f"{c} {KINDS[c].name}" for c in _REQUESTABLE)
+        raise InputRejected(
+            f"{path}.co.document_type", f"unknown DIAN document type {code!r}; use {known}"
+        )
+    return KINDS[code]
+
+
+def _line_rules(kind: DocumentKind) -> LineRules:
+    if kind.code == codes.SUPPORT_DOCUMENT:
+        return support_document.SUPPORT_LINES
+    if kind.code == codes.SUPPORT_ADJUSTMENT:
+        return support_document.ADJUSTMENT_LINES
+    return LineRules(
+        withholdings=kind.withholdings,
+        period=FORBIDDEN if kind.code == codes.DEBIT_NOTE else "optional",
+    )
 
 
 def parse_invoice(document: document_pb2.Document, path: str = "document") -> ColombianInvoice:
-    """Validate a request as a Colombian invoice; raise InputRejected at the first fault."""
+    """Validate a request as a Colombian document; raise InputRejected at the first fault."""
     if document.country != "co":
         raise InputRejected(
-            f"{path}.country", f"must be 'co' for a Colombian invoice, got {document.country!r}"
+            f"{path}.country", f"must be 'co' for a Colombian document, got {document.country!r}"
         )
     details = document.WhichOneof("details")
     if details not in (None, "co"):
@@ -84,17 +139,13 @@ def parse_invoice(document: document_pb2.Document, path: str = "document") -> Co
             f"{path}.{details}", "a Colombian document carries `co` details, not `cl`"
         )
     co = document.co
-    document_type = co.document_type or codes.INVOICE
-    if document_type != codes.INVOICE:
-        raise InputRejected(
-            f"{path}.co.document_type",
-            f"only 01 (factura electrónica de venta) is supported for now, got {document_type!r}",
-        )
-    operation_type = co.operation_type or codes.STANDARD_OPERATION
-    if operation_type != codes.STANDARD_OPERATION:
+    kind = _kind(document, path)
+    operation = co.operation_type or kind.default_operation
+    if operation not in kind.operations:
+        known = "; ".join(f"{c} {n}" for c, n in kind.operations.items())
         raise InputRejected(
             f"{path}.co.operation_type",
-            f"only 10 (estándar) is supported for now, got {operation_type!r}",
+            f"a {kind.name} takes operation type {known}, got {operation!r}",
         )
     if not _PREFIX.fullmatch(co.range_prefix):
         raise InputRejected(
@@ -104,35 +155,30 @@ def parse_invoice(document: document_pb2.Document, path: str = "document") -> Co
     if not document.HasField("customer"):
         raise InputRejected(f"{path}.customer", "is required")
     customer = parse_customer(document.customer, f"{path}.customer")
+    if kind.support:
+        support_document.check_seller(customer, operation, f"{path}.customer")
+    elif kind.code == codes.EXPORT:
+        require_abroad(customer, f"{path}.customer", "an export invoice sells abroad")
+    currency, exchange_rate = parse_currency(document, path)
 
-    currency = document.currency or "COP"
-    if currency != "COP":
-        raise InputRejected(
-            f"{path}.currency",
-            f"only COP is supported for now, got {currency!r}; invoices in other currencies "
-            "arrive with export invoices (type 02) in a later version",
-        )
-
-    if not document.lines:
-        raise InputRejected(f"{path}.lines", "at least one line is required")
-    priced = [_parse_priced(line, f"{path}.lines[{i}]") for i, line in enumerate(document.lines)]
-    totals = compute_totals(priced)
+    parsed, groups, prepayments, totals = _amounts(document, kind, path)
     lines = tuple(
-        _finish_line(line, price, amounts.amount, amounts.tax, i, f"{path}.lines[{i}]")
-        for i, (line, price, amounts) in enumerate(
-            zip(document.lines, priced, totals.lines, strict=True)
+        finish_line(line, item, amounts, i, f"{path}.lines[{i}]")
+        for i, (line, item, amounts) in enumerate(
+            zip(document.lines, parsed, totals.lines, strict=True)
         )
     )
     _check_totals(document, totals, f"{path}.totals")
 
+    reference, correction = parse_correction(co, kind, operation, f"{path}.co")
+    paper = parse_paper(co, kind.code, f"{path}.co.paper")
     notes = tuple(
         free_text(note, f"{path}.notes[{index}]", limit=5000, required=True)
         for index, note in enumerate(document.notes)
     )
-
     return ColombianInvoice(
-        document_type=document_type,
-        operation_type=operation_type,
+        document_type=kind.code,
+        operation_type=operation,
         range_prefix=co.range_prefix,
         customer=customer,
         customer_id=customer.tax_id,
@@ -140,102 +186,85 @@ def parse_invoice(document: document_pb2.Document, path: str = "document") -> Co
         lines=lines,
         totals=totals,
         payable_amount=totals.payable,
-        payment=_parse_payment(document.payment, f"{path}.payment"),
+        payment=parse_payment(document.payment, f"{path}.payment"),
         notes=notes,
         order_reference=free_text(co.order_reference, f"{path}.co.order_reference", limit=100),
+        range_field=f"{path}.co.paper.number" if paper else f"{path}.co.range_prefix",
+        allowance_charges=groups,
+        exchange_rate=exchange_rate,
+        prepayments=prepayments,
+        paper_number=paper.number if paper else None,
+        paper_issued_at=paper.issued_at if paper else None,
+        reference=reference,
+        correction=correction,
     )
 
 
-def _parse_priced(line: document_pb2.Line, path: str) -> PricedLine:
-    free_text(line.description, f"{path}.description", required=True)
-    if line.unit_code and not _UNIT.fullmatch(line.unit_code):
-        raise InputRejected(
-            f"{path}.unit_code",
-            f"must be a UN/ECE rec 20 unit code like 94 or KGM, got {line.unit_code!r}",
-        )
-    quantity = parse_decimal(f"{path}.quantity", line.quantity, places=6, positive=True)
-    price = parse_decimal(f"{path}.unit_price", line.unit_price, places=2, non_negative=True)
-    assert quantity is not None and price is not None  # required=True never returns None
-    if not line.taxes:
-        raise InputRejected(
-            f"{path}.taxes", "exactly one IVA (scheme 01) is required per line, even at 0 %"
-        )
-    for index, tax in enumerate(line.taxes):
-        if tax.scheme != codes.IVA:
-            raise InputRejected(
-                f"{path}.taxes[{index}].scheme",
-                f"only IVA (01) is supported for now, got {tax.scheme!r}; INC (04), ICA (03) "
-                "and the other DIAN taxes come in a later version",
-            )
-        if index > 0:
-            raise InputRejected(f"{path}.taxes[{index}]", "a line carries exactly one IVA")
-    percent = parse_decimal(f"{path}.taxes[0].percent", line.taxes[0].percent, places=2)
-    assert percent is not None
-    if percent not in codes.IVA_RATES:
-        raise InputRejected(
-            f"{path}.taxes[0].percent",
-            f"IVA rate {line.taxes[0].percent} is not supported; use 0, 5 or 19",
-        )
-    return PricedLine(quantity, price, codes.IVA, percent)
+class _Amounts(NamedTuple):
+    lines: list[ParsedLine]
+    groups: tuple[AllowanceCharge, ...]
+    prepayments: tuple[Prepayment, ...]
+    totals: DocumentTotals
 
 
-def _finish_line(
-    line: document_pb2.Line,
-    priced: PricedLine,
-    amount: Decimal,
-    tax: Decimal,
-    index: int,
-    path: str,
-) -> InvoiceLine:
-    declared = parse_decimal(
-        f"{path}.line_extension_amount", line.line_extension_amount, places=2, required=False
+def _amounts(document: document_pb2.Document, kind: DocumentKind, path: str) -> _Amounts:
+    if not document.lines:
+        raise InputRejected(f"{path}.lines", "at least one line is required")
+    rules = _line_rules(kind)
+    parsed = [
+        parse_line(line, f"{path}.lines[{i}]", rules) for i, line in enumerate(document.lines)
+    ]
+    # Document discounts apply to the sum of the line amounts unless they name their base.
+    base = sum(
+        (
+            line_amount(p.priced.quantity, p.priced.unit_price)
+            - p.priced.allowance
+            + p.priced.charge
+            for p in parsed
+        ),
+        _ZERO,
     )
-    if declared is not None and declared != amount:
-        raise InputRejected(
-            f"{path}.line_extension_amount",
-            f"is {line.line_extension_amount} but quantity × unit_price gives {fixed(amount, 2)}",
-        )
-    declared_tax = parse_decimal(
-        f"{path}.taxes[0].amount", line.taxes[0].amount, places=2, required=False
+    groups = parse_allowance_charges(
+        document.allowance_charges, f"{path}.allowance_charges", default_base=base
     )
-    if declared_tax is not None and declared_tax != tax:
-        raise InputRejected(
-            f"{path}.taxes[0].amount",
-            f"is {line.taxes[0].amount} but {fixed(amount, 2)} × {line.taxes[0].percent} % "
-            f"gives {fixed(tax, 2)}",
-        )
-    standard_code = free_text(line.standard_item_code, f"{path}.standard_item_code", limit=100)
-    return InvoiceLine(
-        number=index + 1,
-        description=line.description.strip(),
-        quantity=priced.quantity,
-        unit_code=line.unit_code or codes.DEFAULT_UNIT,
-        unit_price=priced.unit_price,
-        tax_scheme=priced.tax_scheme,
-        tax_percent=priced.tax_percent,
-        line_extension_amount=amount,
-        tax_amount=tax,
-        item_code=free_text(line.item_code, f"{path}.item_code", limit=100),
-        standard_item_code=standard_code,
-        standard_item_scheme=_item_scheme(standard_code) if standard_code else "",
+    prepayments = _prepayments(document, kind, path)
+    allowance, charge = sums(groups)
+    totals = compute_totals(
+        (p.priced for p in parsed),
+        allowance=allowance,
+        charge=charge,
+        prepaid=sum((p.amount for p in prepayments), _ZERO),
     )
+    if totals.payable < 0:
+        raise InputRejected(
+            f"{path}.allowance_charges",
+            f"discounts leave a negative payable amount ({fixed(totals.payable, 2)}; VLR01)",
+        )
+    if totals.prepaid > totals.payable:
+        raise InputRejected(
+            f"{path}.co.prepayments",
+            f"advances of {fixed(totals.prepaid, 2)} exceed the payable {fixed(totals.payable, 2)}",
+        )
+    return _Amounts(parsed, groups, prepayments, totals)
 
 
-def _item_scheme(code: str) -> str:
-    # A 12-14 digit code with a valid mod-10 check digit is a GTIN; 8 digits is a UNSPSC
-    # commodity code (GTIN-8 is rare on invoices, UNSPSC is what DIAN's examples use);
-    # anything else is the issuer's own standard (999).
-    if code.isdigit() and len(code) in _GTIN_LENGTHS and _gtin_valid(code):
-        return "010"
-    if code.isdigit() and len(code) == 8:
-        return "001"
-    return "999"
+def expected_totals(document: document_pb2.Document, path: str = "document") -> DocumentTotals:
+    """The totals DIAN will recompute for a request's lines, discounts and prepayments.
+
+    What an ERP fills `document.totals` with; the lines and groups are checked on the way.
+    """
+    return _amounts(document, _kind(document, path), path).totals
 
 
-def _gtin_valid(code: str) -> bool:
-    digits = [int(d) for d in reversed(code)]
-    total = sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits))
-    return total % 10 == 0
+def _prepayments(
+    document: document_pb2.Document, kind: DocumentKind, path: str
+) -> tuple[Prepayment, ...]:
+    if document.co.prepayments and not kind.prepayments:
+        raise InputRejected(
+            f"{path}.co.prepayments",
+            f"a {kind.name} carries no prepayments (UBL CreditNote has no PrepaidPayment)",
+        )
+    return parse_prepayments(document.co.prepayments, f"{path}.co.prepayments")
 
 
 def _check_totals(document: document_pb2.Document, totals: DocumentTotals, path: str) -> None:
@@ -250,6 +279,7 @@ def _check_totals(document: document_pb2.Document, totals: DocumentTotals, path:
         ("tax_inclusive_amount", totals.tax_inclusive, True),
         ("allowance_total_amount", totals.allowance, False),
         ("charge_total_amount", totals.charge, False),
+        ("prepaid_amount", totals.prepaid, False),
         ("payable_amount", totals.payable, True),
     )
     for name, computed, required in expected:
@@ -257,44 +287,10 @@ def _check_totals(document: document_pb2.Document, totals: DocumentTotals, path:
         value = parse_decimal(
             f"{path}.{name}", text, places=2, non_negative=True, required=required
         )
-        if value is None:
-            continue
-        if name in ("allowance_total_amount", "charge_total_amount") and value != 0:
-            raise InputRejected(
-                f"{path}.{name}",
-                "document-level allowances and charges are not supported yet; must be empty or 0",
-            )
-        if value != computed:
-            raise InputRejected(
-                f"{path}.{name}", f"is {text} but the lines add up to {fixed(computed, 2)}"
-            )
-
-
-def _parse_payment(payment: document_pb2.Payment, path: str) -> PaymentTerms:
-    means = payment.means or codes.CASH
-    if means not in codes.PAYMENT_MEANS:
-        raise InputRejected(f"{path}.means", f"must be 1 (contado) or 2 (crédito), got {means!r}")
-    method = payment.method_code or codes.DEFAULT_PAYMENT_METHOD
-    if method not in codes.PAYMENT_METHODS:
-        known = ", ".join(codes.PAYMENT_METHODS)
-        raise InputRejected(
-            f"{path}.method_code", f"unknown DIAN payment method {method!r}; use one of {known}"
-        )
-    due_date = None
-    if payment.due_date:
-        due_date = parse_date(payment.due_date, f"{path}.due_date")
-    elif means == codes.CREDIT:
-        raise InputRejected(
-            f"{path}.due_date", "is required for a credit sale (means 2, DIAN FAN04)"
-        )
-    return PaymentTerms(means, method, due_date)
-
-
-def parse_date(text: str, field: str) -> date:
-    """A calendar date written YYYY-MM-DD (and nothing else date.fromisoformat would take)."""
-    if not _ISO_DATE.fullmatch(text):
-        raise InputRejected(field, f"must be a date written YYYY-MM-DD, got {text!r}")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise InputRejected(field, f"is not a calendar date: {text!r}") from error
+        if value is not None and value != computed:
+            source = {
+                "allowance_total_amount": "the document discounts add up to",
+                "charge_total_amount": "the document charges add up to",
+                "prepaid_amount": "the prepayments add up to",
+            }.get(name, "the lines add up to")
+            raise InputRejected(f"{path}.{name}", f"is {text} but {source} {fixed(computed, 2)}")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+DEBIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2"
+ATTACHED_DOCUMENT_NS = "urn:oasis:names:specification:ubl:schema:xsd:AttachedDocument-2"
+APPLICATION_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
 CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 EXT_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
@@ -29,9 +33,28 @@ INVOICE_SCHEMA_LOCATION = (
     f"{INVOICE_NS} http://docs.oasis-open.org/ubl/os-UBL-2.1/xsd/maindoc/UBL-Invoice-2.1.xsd"
 )
 
+# Per root element: the same declarations with the root's own namespace as the default.
+ROOT_NAMESPACES: dict[str, str] = {
+    "Invoice": INVOICE_NS,
+    "CreditNote": CREDIT_NOTE_NS,
+    "DebitNote": DEBIT_NOTE_NS,
+    "AttachedDocument": ATTACHED_DOCUMENT_NS,
+}
+NSMAPS: dict[str, dict[str | None, str]] = {
+    root: {**INVOICE_NSMAP, None: ns} for root, ns in ROOT_NAMESPACES.items()
+}
+SCHEMA_LOCATIONS: dict[str, str] = {
+    root: f"{ns} http://docs.oasis-open.org/ubl/os-UBL-2.1/xsd/maindoc/UBL-{root}-2.1.xsd"
+    for root, ns in ROOT_NAMESPACES.items()
+}
+
 # For XPath queries over documents read back (tests, signer, simulator).
 PREFIXES: dict[str, str] = {
     "inv": INVOICE_NS,
+    "cn": CREDIT_NOTE_NS,
+    "dn": DEBIT_NOTE_NS,
+    "ad": ATTACHED_DOCUMENT_NS,
+    "ar": APPLICATION_RESPONSE_NS,
     "cac": CAC_NS,
     "cbc": CBC_NS,
     "ext": EXT_NS,

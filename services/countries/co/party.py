@@ -6,6 +6,7 @@ import re
 
 from services.core.rejection import InputRejected
 from services.countries.co import codes, nit
+from services.countries.co.country_names import COUNTRY_NAMES
 from services.countries.co.free_text import free_text
 from services.countries.pack import Address, Party
 from timbra.v1 import document_pb2
@@ -137,14 +138,16 @@ def _responsibilities(party: document_pb2.Party, path: str) -> tuple[str, ...]:
 
 
 def parse_address(address: document_pb2.Address, path: str) -> Address:
-    """A Colombian address: DANE municipality code, names, and a street line."""
+    """An address: Colombian with DANE codes, or abroad with its country, city and street."""
     country = address.country.strip().upper() or codes.COLOMBIA
-    if country != codes.COLOMBIA:
+    if country not in COUNTRY_NAMES:
         raise InputRejected(
             f"{path}.country",
-            f"only Colombian addresses (CO) are supported for now, got {country!r}; "
-            "foreign addresses arrive with export invoices in a later version",
+            f"must be an ISO 3166-1 alpha-2 country code DIAN lists (CO, US, ES, ...), "
+            f"got {country!r}",
         )
+    if country != codes.COLOMBIA:
+        return _foreign_address(address, path, country)
     city_code = address.city_code.strip()
     if not _DANE_CITY.fullmatch(city_code):
         raise InputRejected(
@@ -168,6 +171,42 @@ def parse_address(address: document_pb2.Address, path: str) -> Address:
         postal_zone=free_text(address.postal_zone, f"{path}.postal_zone", limit=20),
         country=country,
     )
+
+
+def _foreign_address(address: document_pb2.Address, path: str, country: str) -> Address:
+    # DANE codes mean nothing abroad: the city, its region and the street are free text.
+    return Address(
+        line=free_text(address.line, f"{path}.line", required=True),
+        city_code=free_text(address.city_code, f"{path}.city_code", limit=20),
+        city_name=free_text(address.city_name, f"{path}.city_name", limit=100, required=True),
+        subdivision_code=free_text(address.subdivision_code, f"{path}.subdivision_code", limit=10),
+        subdivision_name=free_text(address.subdivision_name, f"{path}.subdivision_name", limit=100),
+        postal_zone=free_text(address.postal_zone, f"{path}.postal_zone", limit=20),
+        country=country,
+    )
+
+
+def require_abroad(party: Party, path: str, why: str) -> None:
+    """A party that must be foreign: a foreign identification and, when given, an address abroad."""
+    if party.id_type not in codes.FOREIGN_ID_TYPES:
+        known = ", ".join(f"{t} {codes.ID_TYPES[t]}" for t in sorted(codes.FOREIGN_ID_TYPES))
+        raise InputRejected(
+            f"{path}.id_type", f"{why}: identify the party abroad with {known}, not {party.id_type}"
+        )
+    if party.address is None:
+        raise InputRejected(f"{path}.address", f"{why}: the address abroad is required")
+    if party.address.country == codes.COLOMBIA:
+        raise InputRejected(f"{path}.address.country", f"{why}: the address must be abroad")
+
+
+def require_resident(party: Party, path: str, why: str) -> None:
+    """A party that must be Colombian: a Colombian identification and address."""
+    if party.id_type in codes.FOREIGN_ID_TYPES:
+        raise InputRejected(
+            f"{path}.id_type", f"{why}: a foreign identification ({party.id_type}) is not resident"
+        )
+    if party.address is not None and party.address.country != codes.COLOMBIA:
+        raise InputRejected(f"{path}.address.country", f"{why}: the address must be in Colombia")
 
 
 def check_industry_code(code: str, field: str) -> str:

@@ -204,25 +204,34 @@ class ColombianSigner:
 
 def _parser() -> etree.XMLParser:
     # A new parser per call: lxml parsers must not be shared between threads. No entities,
-    # no DTD, no network, no whitespace changes (the document is signed as drafted).
+    # no DTD, no network, no whitespace changes (the document is signed as drafted), and CDATA
+    # kept as written (an AttachedDocument carries documents in CDATA; C14N reads it as text).
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
         remove_blank_text=False,
+        strip_cdata=False,
     )
 
 
 def _signature_slot(root: etree._Element) -> etree._Element:
     """The ExtensionContent of the last UBLExtension, which must be empty."""
     extensions = root.find(f"{EXT}UBLExtensions")
-    if extensions is None or len(extensions) < 2:
+    content = (
+        None
+        if extensions is None or not len(extensions)
+        else extensions[-1].find(f"{EXT}ExtensionContent")
+    )
+    free = content is not None and not len(content) and not (content.text or "").strip()
+    if content is None or (not free and len(extensions) < 2):
+        # An invoice's only extension holds DianExtensions; a container (AttachedDocument)
+        # may have just the empty one.
         raise ValueError(
             "a DIAN document needs UBLExtensions with a last, empty extension for the signature"
         )
-    content = extensions[-1].find(f"{EXT}ExtensionContent")
-    if content is None or len(content) or (content.text or "").strip():
+    if not free:
         raise ValueError(
             "the last UBLExtension must hold an empty ExtensionContent for the signature"
         )

@@ -4,6 +4,7 @@ invoices built and signed by the Colombian pack exactly as the platform does."""
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from services.core.simulators import SimulatorProcess, start_simulator
 from services.countries.co import demo
 from services.countries.co.client import DianClient
 from services.countries.co.clock import COLOMBIA_TIME
+from services.countries.co.dian_answers import BatchStatus
 from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
 from services.countries.pack import (
@@ -54,6 +56,13 @@ def post(url: str, body: object, expect: int = 201) -> dict:
     return response.json()
 
 
+def credentials_for(nit: str = NIT, name: str = "Demo") -> Credentials:
+    """A signing certificate for `nit` from a fresh test CA (documents and WS-Security)."""
+    authority = testca.create_authority()
+    key, certificate = testca.issue_signing_certificate(authority, tax_id=nit, name=name)
+    return Credentials(key, certificate, (authority.certificate,))
+
+
 @dataclass
 class Sandbox:
     """An issuer enrolled with the simulator, and what the pack needs to invoice as it."""
@@ -64,6 +73,13 @@ class Sandbox:
     resolution: dict
     signer: object
     numbers: Iterator[int]
+    credentials: Credentials | None = None
+
+    def new_client(self, timeout: float = 10, **options: object) -> DianClient:
+        """Another client of the simulator, signing its requests as this issuer."""
+        return DianClient(
+            self.simulator.service_url, timeout, credentials=self.credentials, **options
+        )
 
     def slot(self, resolution: dict | None = None, **changes: object) -> NumberingSlot:
         resolution = resolution or self.resolution
@@ -117,15 +133,15 @@ def enrol(simulator: SimulatorProcess, resolution: dict | None = None, **fields:
     resolution = resolution or post(f"{simulator.admin_url}/resolutions", {"nit": NIT, **fields})
     profile = demo.issuer_profile(NIT, "Demo S.A.S.")
     profile.software_id, profile.software_pin = software["software_id"], software["software_pin"]
-    authority = testca.create_authority()
-    key, certificate = testca.issue_signing_certificate(authority, tax_id=NIT, name="Demo")
+    credentials = credentials_for()
     return Sandbox(
         simulator,
-        DianClient(simulator.service_url, timeout=10),
+        DianClient(simulator.service_url, timeout=10, credentials=credentials),
         parse_issuer(profile, "issuer"),
         resolution,
-        PACK.create_signer(Credentials(key, certificate, (authority.certificate,))),
+        PACK.create_signer(credentials),
         itertools.count(resolution["from"] + 1),
+        credentials,
     )
 
 
@@ -141,3 +157,31 @@ def find(root: etree._Element, path: str) -> etree._Element:
 
 def resolution_for(sandbox: Sandbox, **fields: object) -> dict:
     return post(f"{sandbox.simulator.admin_url}/resolutions", {"nit": NIT, **fields})
+
+
+def put(url: str, body: object, expect: int = 200) -> dict:
+    """PUT JSON to the sandbox portal and check the status."""
+    response = requests.put(url, json=body, timeout=10)
+    assert response.status_code == expect, response.text
+    return response.json()
+
+
+def settle(client: DianClient, zip_key: str, seconds: float = 30) -> BatchStatus:
+    """GetStatusZip until the batch is no longer pending."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = client.get_status_zip(zip_key)
+        if not status.pending or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
+
+
+def poll_until(client: DianClient, submission: Submission, track_id: str) -> Verdict:
+    """poll() until DIAN's verdict on an asynchronous delivery is in."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        verdict = client.poll(submission, track_id)
+        if verdict is not None:
+            return verdict
+        time.sleep(0.1)
+    raise AssertionError(f"no verdict for {track_id} in 30 s")

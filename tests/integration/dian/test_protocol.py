@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from lxml import etree
 
 from services.core.simulators import SimulatorProcess
 from services.countries.co import demo
-from services.countries.co.client import DianClient, DianFault, zip_document
+from services.countries.co.client import DianClient, zip_document
 from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
+from services.countries.co.wssecurity import DianWsSecurity
 from services.countries.pack import (
     AuthorityUnavailable,
     Credentials,
@@ -59,7 +61,7 @@ def test_a_document_above_500_kb_is_za01(sandbox: Sandbox) -> None:
 
 def test_a_request_above_the_size_cap_is_refused_unread(sandbox: Sandbox) -> None:
     with pytest.raises(AuthorityUnavailable):
-        sandbox.client.send_bill_sync("z.zip", os.urandom(5 * 1024 * 1024))
+        sandbox.client.send_bill_sync("z.zip", os.urandom(13 * 1024 * 1024))
 
 
 class CountingHandler(BaseHTTPRequestHandler):
@@ -161,7 +163,7 @@ def test_latency_is_applied(sandbox: Sandbox, faults) -> None:
 
 def test_an_answer_later_than_the_timeout_is_in_doubt(sandbox: Sandbox, faults) -> None:
     draft, signed = sandbox.invoice()
-    impatient = DianClient(sandbox.simulator.service_url, timeout=0.3)
+    impatient = sandbox.new_client(timeout=0.3)
     faults({"latency_ms": 1000})
     with pytest.raises(SubmissionInDoubt):
         impatient.submit(Submission("d", NIT, "01", draft.number, draft.document_key, signed, "2"))
@@ -175,22 +177,25 @@ def test_an_answer_later_than_the_timeout_is_in_doubt(sandbox: Sandbox, faults) 
 
 
 def test_operations_of_later_versions_are_soap_faults(sandbox: Sandbox) -> None:
-    action = "http://wcf.dian.colombia/IWcfDianCustomerServices/GetNumberingRange"
-    envelope = (
-        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
-        '<GetNumberingRange xmlns="http://wcf.dian.colombia"><accountCode>1</accountCode>'
-        "</GetNumberingRange></s:Body></s:Envelope>"
+    operation = "GetStatusEvent"
+    action = f"http://wcf.dian.colombia/IWcfDianCustomerServices/{operation}"
+    envelope = etree.fromstring(
+        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"'
+        ' xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header>'
+        f"<a:Action>{action}</a:Action><a:To>{sandbox.simulator.service_url}</a:To>"
+        f'</s:Header><s:Body><{operation} xmlns="http://wcf.dian.colombia"><trackId>x</trackId>'
+        f"</{operation}></s:Body></s:Envelope>"
     )
+    assert sandbox.credentials is not None
+    signed = DianWsSecurity(sandbox.credentials).secure(envelope)
     response = requests.post(
         sandbox.simulator.service_url,
-        data=envelope.encode(),
+        data=etree.tostring(signed),
         headers={"Content-Type": f'application/soap+xml; charset=utf-8; action="{action}"'},
         timeout=10,
     )
     assert response.status_code == 500
     assert "no está disponible en esta versión del simulador" in response.text
-    with pytest.raises(DianFault):
-        sandbox.client._call("GetStatusZip", False, trackId="x")
 
 
 # --- the sandbox portal and restarts -------------------------------------------------------
@@ -228,13 +233,15 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
             software["software_id"],
             software["software_pin"],
         )
+        credentials = Credentials(key, certificate, (authority.certificate,))
         sandbox = Sandbox(
             second,
-            DianClient(second.service_url, timeout=10),
+            DianClient(second.service_url, timeout=10, credentials=credentials),
             parse_issuer(profile, "issuer"),
             resolution,
-            PACK.create_signer(Credentials(key, certificate, (authority.certificate,))),
+            PACK.create_signer(credentials),
             itertools.count(resolution["from"]),
+            credentials,
         )
         draft, signed = sandbox.invoice()
         assert sandbox.submit(draft, signed).accepted
@@ -242,7 +249,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         assert second.stop() == 0
     third = start(tmp_path / "state")
     try:
-        client = DianClient(third.service_url, timeout=10)
+        client = DianClient(third.service_url, timeout=10, credentials=credentials)
         status = client.get_status(draft.document_key)
         assert status is not None and status.accepted
         again = client.send_bill_sync("z.zip", zip_document("fv.xml", signed), draft.document_key)

@@ -77,7 +77,7 @@ def test_an_amount_changed_after_signing_breaks_the_signature_and_the_cufe(
         f">{payable.text}</cbc:PayableAmount>".encode(), b">1.00</cbc:PayableAmount>"
     )
     verdict = sandbox.submit(draft, tampered)
-    assert not verdict.accepted and rules(verdict) == ["ZE02", "FAD06"]
+    assert not verdict.accepted and rules(verdict) == ["ZE02", "FAD06", "FAU14"]
 
 
 def test_an_unsigned_invoice_is_ze01(sandbox: Sandbox) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from services.countries.co.simulator.server import SANDBOX_PATH, SERVICE_PATH, build_app
+from services.countries.co.simulator.service import DEFAULT_PROCESSING_DELAY
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -31,12 +32,33 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="validate in threads instead of worker processes (fewer processes, less throughput)",
     )
     parser.add_argument("--access-log", action="store_true", help="log every HTTP request")
+    parser.add_argument(
+        "--processing-delay",
+        type=float,
+        default=DEFAULT_PROCESSING_DELAY,
+        help="seconds before an asynchronous upload (SendBillAsync, SendTestSetAsync) is validated",
+    )
+    parser.add_argument(
+        "--trust-ca",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="PEM file of CAs whose certificates may sign requests (WS-Security); turns the "
+        "chain-of-trust check on (repeatable)",
+    )
     return parser.parse_args(argv)
 
 
 async def serve(arguments: argparse.Namespace) -> None:
     """Serve until SIGTERM or SIGINT."""
-    app = build_app(arguments.data_dir, workers=arguments.workers, processes=not arguments.threads)
+    app = build_app(
+        arguments.data_dir,
+        workers=arguments.workers,
+        processes=not arguments.threads,
+        processing_delay=arguments.processing_delay,
+        trust_cas=arguments.trust_ca,
+    )
     runner = web.AppRunner(
         app,
         handle_signals=False,

@@ -1,4 +1,5 @@
-"""Unpacking the ZIP a SendBillSync carries: exactly one XML, bounded in size and ratio."""
+"""Unpacking the ZIP a SendBill* carries: one XML (synchronous) or up to 50 (asynchronous),
+each bounded in size and compression ratio."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ MAX_RATIO = 200
 
 NO_XML = "Error descomprimiendo el archivo ZIP: No fue encontrado ningun documento XML valido."
 ONLY_ONE = "El método síncrono solo puede recibir un documento."
+# DIAN's asynchronous batches hold fewer than 51 documents (dian-colombia.md §6.5).
+MAX_BATCH = 50
+TOO_MANY = f"El archivo ZIP contiene más de {MAX_BATCH} documentos XML."
 
 
 class ArchiveRejected(ValueError):
@@ -38,36 +42,75 @@ class Unpacked:
         return base[:-4] if base.lower().endswith(".xml") else base
 
 
-def unpack_single(data: bytes) -> Unpacked:
-    """The only XML inside `data`; raise ArchiveRejected or DocumentTooLarge otherwise."""
+def _open(data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ArchiveRejected(NO_XML) from None
-    with archive:
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Unpacked:
+    if info.file_size > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge(f"{info.file_size} bytes")
+    if info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ArchiveRejected(NO_XML)
+    try:
+        with archive.open(info) as member:
+            # Declared sizes can lie: never read more than the cap allows.
+            content = member.read(MAX_DOCUMENT_BYTES + 1)
+    except (
+        zipfile.BadZipFile,  # CRC mismatch, truncated member
+        zlib.error,  # damaged deflate stream
+        RuntimeError,  # encrypted member
+        NotImplementedError,  # compression method zipfile lacks
+        OSError,
+        EOFError,
+    ):
+        raise ArchiveRejected(NO_XML) from None
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge(f"more than {MAX_DOCUMENT_BYTES} bytes")
+    return Unpacked(info.filename, content)
+
+
+def unpack_single(data: bytes) -> Unpacked:
+    """The only XML inside `data`; raise ArchiveRejected or DocumentTooLarge otherwise."""
+    with _open(data) as archive:
         files = [info for info in archive.infolist() if not info.is_dir()]
         if len(files) > 1:
             raise ArchiveRejected(ONLY_ONE)
         if not files or not files[0].filename.lower().endswith(".xml"):
             raise ArchiveRejected(NO_XML)
-        info = files[0]
-        if info.file_size > MAX_DOCUMENT_BYTES:
-            raise DocumentTooLarge(f"{info.file_size} bytes")
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return _read(archive, files[0])
+
+
+Member = Unpacked | ArchiveRejected | DocumentTooLarge
+
+
+def unpack_batch(data: bytes) -> list[tuple[str, Member]]:
+    """Every XML of a batch ZIP, in order, by name: its content or why it cannot be read.
+    ArchiveRejected when the ZIP itself is unusable, holds no XML or more than MAX_BATCH."""
+    with _open(data) as archive:
+        files = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir() and info.filename.lower().endswith(".xml")
+        ]
+        if not files:
             raise ArchiveRejected(NO_XML)
-        try:
-            with archive.open(info) as member:
-                # Declared sizes can lie: never read more than the cap allows.
-                content = member.read(MAX_DOCUMENT_BYTES + 1)
-        except (
-            zipfile.BadZipFile,  # CRC mismatch, truncated member
-            zlib.error,  # damaged deflate stream
-            RuntimeError,  # encrypted member
-            NotImplementedError,  # compression method zipfile lacks
-            OSError,
-            EOFError,
-        ):
-            raise ArchiveRejected(NO_XML) from None
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise DocumentTooLarge(f"more than {MAX_DOCUMENT_BYTES} bytes")
-    return Unpacked(info.filename, content)
+        if len(files) > MAX_BATCH:
+            raise ArchiveRejected(TOO_MANY)
+        members: list[tuple[str, Member]] = []
+        for info in files:
+            try:
+                members.append((info.filename, _read(archive, info)))
+            except (ArchiveRejected, DocumentTooLarge) as problem:
+                members.append((info.filename, problem))
+        return members
+
+
+def zip_single(member: Unpacked) -> bytes:
+    """One XML alone in a ZIP, as SendBillSync would carry it (stored: nothing to gain)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(member.name, member.content)
+    return buffer.getvalue()

@@ -1,20 +1,7 @@
-"""One broken DIAN rule, as DIAN words it in ErrorMessage and in the ApplicationResponse."""
+"""One broken DIAN rule; kept here for the simulator's modules that import it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from services.countries.co.verification.findings import Finding
 
-
-@dataclass(frozen=True)
-class Finding:
-    """A rule outcome worth reporting: a rejection, or a notification that does not block."""
-
-    rule: str
-    text: str
-    rejection: bool = True
-
-    @property
-    def message(self) -> str:
-        """The ErrorMessage string: "Regla: FAD06, Rechazo: Valor del CUFE ..."."""
-        kind = "Rechazo" if self.rejection else "Notificación"
-        return f"Regla: {self.rule}, {kind}: {self.text}"
+__all__ = ["Finding"]

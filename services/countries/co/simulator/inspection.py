@@ -1,5 +1,7 @@
 """The CPU-heavy half of a SendBillSync: unzip, parse, read facts, verify the signature.
 
+It takes any document DIAN validates: Invoice (01-05), CreditNote (91, 95), DebitNote (92).
+
 It runs in a worker (process or thread) pool, so it takes and returns only plain, picklable
 data and touches no database: the cheap half (registry lookups, rules, storage) happens back in
 the server.
@@ -10,9 +12,12 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
-from services.countries.co.simulator import archive, safe_xml
-from services.countries.co.simulator.facts import InvoiceFacts, SchemaViolation, read_invoice
-from services.countries.co.simulator.signature import SignatureCheck, check_signature
+from services.countries.co.simulator import archive
+from services.countries.co.verification import safe_xml
+from services.countries.co.verification.facts import DocumentFacts
+from services.countries.co.verification.reading import read_document
+from services.countries.co.verification.signature import SignatureCheck, check_signature
+from services.countries.co.verification.values import SchemaViolation
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class Inspection:
     archive_problem: str = ""  # StatusCode 89 message
     too_large: bool = False  # ZA01
     schema_problem: str = ""  # ZB01 detail
-    facts: InvoiceFacts | None = None
+    facts: DocumentFacts | None = None
     signature: SignatureCheck | None = None
 
 
@@ -38,7 +43,7 @@ def inspect_archive(content: bytes) -> Inspection:
     name = unpacked.stem
     try:
         root = safe_xml.parse(unpacked.content)
-        facts = read_invoice(root)
+        facts = read_document(root)
     except (safe_xml.UnsafeXml, SchemaViolation) as problem:
         return Inspection(xml_name=name, schema_problem=str(problem))
     return Inspection(xml_name=name, facts=facts, signature=check_signature(root))

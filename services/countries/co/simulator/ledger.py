@@ -1,8 +1,10 @@
-"""The documents DIAN has processed: what GetStatus answers and what makes a resend Regla 90."""
+"""The documents DIAN has processed: what GetStatus answers, what makes a resend Regla 90, and
+what a note may reference."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.countries.co.simulator.responses import DianAnswer
@@ -16,11 +18,37 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE UNIQUE INDEX IF NOT EXISTS accepted_identity ON documents(nit, kind, number)
     WHERE accepted = 1;
 """
+# Columns added after the first release; older databases get them on open.
+_MIGRATIONS = {
+    "document_type": "ALTER TABLE documents ADD COLUMN document_type TEXT NOT NULL DEFAULT ''",
+    "issue_date": "ALTER TABLE documents ADD COLUMN issue_date TEXT NOT NULL DEFAULT ''",
+}
 
 
 def kind_of(invoice_type: str) -> str:
     """The identity group of a document type: DIAN treats invoice types 01, 02 and 04 as one."""
     return "01" if invoice_type in ("", "01", "02", "04") else invoice_type
+
+
+@dataclass(frozen=True)
+class AcceptedDocument:
+    """A document DIAN accepted, as a later document (a note) may reference it."""
+
+    nit: str  # the issuer's NIT
+    number: str  # prefix + consecutive
+    document_type: str  # 01, 02, 04, 91, ...
+    issue_date: str  # YYYY-MM-DD as written in the document
+    key: str  # CUFE / CUDE / CUDS, lower case
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What is recorded of a processed document besides DIAN's answer."""
+
+    nit: str
+    number: str
+    document_type: str
+    issue_date: str
 
 
 class Ledger:
@@ -29,6 +57,10 @@ class Ledger:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for column, statement in _MIGRATIONS.items():
+            if column not in columns:
+                self._db.execute(statement)
 
     def accepted_original(self, nit: str, kind: str, number: str, key: str) -> DianAnswer | None:
         """The stored answer of an accepted document with the same identity or the same key."""
@@ -39,26 +71,28 @@ class Ledger:
         ).fetchone()
         return DianAnswer.from_json(row[0]) if row else None
 
-    def record(
-        self, nit: str, kind: str, number: str, answer: DianAnswer, received_at: datetime
-    ) -> None:
+    def record(self, entry: Entry, answer: DianAnswer, received_at: datetime) -> None:
         """Store an answer under its document key; an accepted document is never replaced."""
         if not answer.document_key:
             return
         self._db.execute(
-            "INSERT INTO documents (key, nit, kind, number, accepted, answer, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "INSERT INTO documents (key, nit, kind, number, accepted, answer, received_at, "
+            "document_type, issue_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET "
             "nit = excluded.nit, kind = excluded.kind, number = excluded.number, "
             "accepted = excluded.accepted, answer = excluded.answer, "
-            "received_at = excluded.received_at WHERE documents.accepted = 0",
+            "received_at = excluded.received_at, document_type = excluded.document_type, "
+            "issue_date = excluded.issue_date WHERE documents.accepted = 0",
             (
                 answer.document_key,
-                nit,
-                kind,
-                number,
+                entry.nit,
+                kind_of(entry.document_type),
+                entry.number,
                 int(answer.is_valid),
                 answer.to_json(),
                 received_at.isoformat(),
+                entry.document_type,
+                entry.issue_date,
             ),
         )
 
@@ -68,3 +102,12 @@ class Ledger:
             "SELECT answer FROM documents WHERE key = ?", (key.strip().lower(),)
         ).fetchone()
         return DianAnswer.from_json(row[0]) if row else None
+
+    def accepted(self, key: str) -> AcceptedDocument | None:
+        """The accepted document with that key (CUFE/CUDE/CUDS), if DIAN accepted one."""
+        row = self._db.execute(
+            "SELECT nit, number, document_type, issue_date, key FROM documents "
+            "WHERE key = ? AND accepted = 1",
+            (key.strip().lower(),),
+        ).fetchone()
+        return AcceptedDocument(*row) if row else None

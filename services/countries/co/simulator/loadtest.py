@@ -1,8 +1,9 @@
 """SendBillSync throughput: `python -m services.countries.co.simulator.loadtest --count 2000`.
 
 It starts a simulator process on a scratch data directory, enrols a sandbox issuer, builds and
-signs invoices with the country pack beforehand (signing is the platform's cost, not DIAN's),
-then sends them concurrently and prints one JSON line: requests, accepted, seconds, per_second.
+signs invoices with the country pack beforehand, and signs each request's WS-Security header
+too (signing is the platform's cost, not DIAN's; the simulator verifies every header), then
+sends them concurrently and prints one JSON line: requests, accepted, seconds, per_second.
 """
 
 from __future__ import annotations
@@ -16,26 +17,44 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import requests
+from lxml import etree
 
 from services.countries.co import demo
 from services.countries.co.client import zip_document
 from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
+from services.countries.co.wssecurity import SOAP, WCF, WSA, DianWsSecurity
 from services.countries.pack import Credentials, NumberingSlot
 from services.signing import testca
 
 NIT = "900373076"
 _ACTION = "http://wcf.dian.colombia/IWcfDianCustomerServices/SendBillSync"
 _CONTENT_TYPE = f'application/soap+xml; charset=utf-8; action="{_ACTION}"'
+# Requests are signed before the run starts; their timestamps must outlive it.
+_LIFETIME = timedelta(hours=1)
 
 
-def signed_envelopes(admin_url: str, count: int) -> list[bytes]:
+def envelope(service_url: str, content: bytes, security: DianWsSecurity) -> bytes:
+    """A SendBillSync envelope with WS-Addressing and a signed WS-Security header."""
+    root = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"soap": SOAP, "wsa": WSA, "wcf": WCF})
+    header = etree.SubElement(root, f"{{{SOAP}}}Header")
+    etree.SubElement(header, f"{{{WSA}}}Action").text = _ACTION
+    etree.SubElement(header, f"{{{WSA}}}MessageID").text = f"urn:uuid:{uuid.uuid4()}"
+    etree.SubElement(header, f"{{{WSA}}}To").text = service_url
+    call = etree.SubElement(etree.SubElement(root, f"{{{SOAP}}}Body"), f"{{{WCF}}}SendBillSync")
+    etree.SubElement(call, f"{{{WCF}}}fileName").text = "z.zip"
+    etree.SubElement(call, f"{{{WCF}}}contentFile").text = base64.b64encode(content).decode()
+    return etree.tostring(security.secure(root))
+
+
+def signed_envelopes(admin_url: str, service_url: str, count: int) -> list[bytes]:
     """Enrol an issuer and return `count` SendBillSync envelopes of distinct signed invoices."""
     software = requests.post(
         f"{admin_url}/issuers", json={"nit": NIT, "name": "Carga S.A.S."}, timeout=10
@@ -46,7 +65,9 @@ def signed_envelopes(admin_url: str, count: int) -> list[bytes]:
     issuer = parse_issuer(profile, "issuer")
     authority = testca.create_authority()
     key, certificate = testca.issue_signing_certificate(authority, tax_id=NIT, name="Carga")
-    signer = PACK.create_signer(Credentials(key, certificate, (authority.certificate,)))
+    credentials = Credentials(key, certificate, (authority.certificate,))
+    signer = PACK.create_signer(credentials)
+    security = DianWsSecurity(credentials, lifetime=_LIFETIME)
     now = datetime.now(COLOMBIA_TIME)
     envelopes = []
     for offset, document in enumerate(demo.generate_documents(count, NIT, seed=11)):
@@ -63,12 +84,7 @@ def signed_envelopes(admin_url: str, count: int) -> list[bytes]:
         )
         draft = PACK.build_draft(PACK.parse_document(document, "document"), issuer, slot, now)
         signed = signer.sign(draft.unsigned_xml, now).signed_xml
-        content = base64.b64encode(zip_document("fv.xml", signed)).decode()
-        envelopes.append(
-            '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
-            '<SendBillSync xmlns="http://wcf.dian.colombia"><fileName>z.zip</fileName>'
-            f"<contentFile>{content}</contentFile></SendBillSync></s:Body></s:Envelope>".encode()
-        )
+        envelopes.append(envelope(service_url, zip_document("fv.xml", signed), security))
     return envelopes
 
 
@@ -106,7 +122,7 @@ def run(count: int, concurrency: int, simulator_arguments: list[str]) -> dict[st
         try:
             assert process.stdout is not None
             urls = json.loads(process.stdout.readline())
-            envelopes = signed_envelopes(urls["admin_url"], count)
+            envelopes = signed_envelopes(urls["admin_url"], urls["service_url"], count)
             accepted, seconds = asyncio.run(send_all(urls["service_url"], envelopes, concurrency))
         finally:
             process.send_signal(signal.SIGTERM)

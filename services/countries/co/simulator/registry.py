@@ -1,4 +1,9 @@
-"""What DIAN's portal knows about a business: its software and its numbering resolutions."""
+"""What DIAN's portal knows about a business: its software and its numbering resolutions.
+
+A resolution is associated with the software that may number with it (DIAN's "asociar
+prefijos"): the software named when it was issued, or, when none was named, every software of
+its NIT.
+"""
 
 from __future__ import annotations
 
@@ -37,13 +42,16 @@ class Resolution:
     range_to: int
     valid_from: date
     valid_to: date
-    technical_key: str
+    technical_key: str  # "" for documento soporte ranges, which DIAN gives no key
     resolution_date: date
+    kind: str = "invoice"  # "invoice" (FE, notes) or "support" (documento soporte)
+    software_ids: tuple[str, ...] = ()  # associated software; empty: all of the NIT's
 
     def as_json(self) -> dict[str, object]:
         """The resolution as the sandbox portal returns it."""
         return {
             "nit": self.nit,
+            "kind": self.kind,
             "resolution_number": self.number,
             "resolution_date": self.resolution_date.isoformat(),
             "prefix": self.prefix,
@@ -51,7 +59,8 @@ class Resolution:
             "to": self.range_to,
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat(),
-            "technical_key": self.technical_key,
+            "technical_key": self.technical_key or None,
+            "software_ids": list(self.software_ids),
         }
 
 
@@ -68,11 +77,17 @@ CREATE TABLE IF NOT EXISTS resolutions (
     valid_to TEXT NOT NULL, technical_key TEXT NOT NULL, resolution_date TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resolutions_by_nit ON resolutions(nit);
+CREATE TABLE IF NOT EXISTS resolution_software (
+    number TEXT NOT NULL REFERENCES resolutions(number), software_id TEXT NOT NULL,
+    PRIMARY KEY (number, software_id)
+);
 """
+# Columns added after the first release; older databases get them on open.
+_MIGRATIONS = {"kind": "ALTER TABLE resolutions ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice'"}
 
 
-def _resolution(row: tuple) -> Resolution:
-    number, nit, prefix, low, high, start, end, key, issued = row
+def _resolution(row: tuple, software_ids: tuple[str, ...] = ()) -> Resolution:
+    number, nit, prefix, low, high, start, end, key, issued, kind = row
     return Resolution(
         number,
         nit,
@@ -83,12 +98,14 @@ def _resolution(row: tuple) -> Resolution:
         date.fromisoformat(end),
         key,
         date.fromisoformat(issued),
+        kind,
+        software_ids,
     )
 
 
 _RESOLUTION_COLUMNS = (
     "number, nit, prefix, range_from, range_to, valid_from, valid_to, technical_key, "
-    "resolution_date"
+    "resolution_date, kind"
 )
 
 
@@ -98,6 +115,10 @@ class Registry:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(resolutions)")}
+        for column, statement in _MIGRATIONS.items():
+            if column not in columns:
+                self._db.execute(statement)
 
     def register_issuer(
         self, nit: str, name: str, software_id: str | None, pin: str | None, today: date
@@ -133,10 +154,16 @@ class Registry:
         valid_from: date,
         valid_to: date,
         today: date,
+        kind: str = "invoice",
+        software_id: str | None = None,
     ) -> Resolution:
-        """Authorise a numbering range for a registered issuer, with a fresh technical key."""
-        if self._db.execute("SELECT 1 FROM issuers WHERE nit = ?", (nit,)).fetchone() is None:
+        """Authorise a numbering range for a registered issuer, with a fresh technical key
+        (none for documento soporte), associated with `software_id` or all its software."""
+        if not self.is_enrolled(nit):
             raise UnknownIssuer(nit)
+        # A provider's software (another NIT's) may be associated too, as in DIAN's portal.
+        if software_id is not None and self.software(software_id) is None:
+            raise RegistryConflict(f"software_id {software_id} is not registered")
         while True:
             # Form 1876 numbers: "1876" and ten more digits, unique in the sandbox.
             number = f"1876{secrets.randbelow(10**10):010d}"
@@ -151,23 +178,35 @@ class Registry:
             range_to,
             valid_from,
             valid_to,
-            secrets.token_hex(20),
+            secrets.token_hex(20) if kind == "invoice" else "",
             today,
+            kind,
+            (software_id,) if software_id else (),
         )
-        self._db.execute(
-            f"INSERT INTO resolutions ({_RESOLUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                number,
-                nit,
-                prefix,
-                range_from,
-                range_to,
-                valid_from.isoformat(),
-                valid_to.isoformat(),
-                resolution.technical_key,
-                today.isoformat(),
-            ),
+        row = (
+            number,
+            nit,
+            prefix,
+            range_from,
+            range_to,
+            valid_from.isoformat(),
+            valid_to.isoformat(),
+            resolution.technical_key,
+            today.isoformat(),
+            kind,
         )
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                f"INSERT INTO resolutions ({_RESOLUTION_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            if software_id:
+                self._db.execute(
+                    "INSERT INTO resolution_software (number, software_id) VALUES (?, ?)",
+                    (number, software_id),
+                )
         return resolution
 
     def resolution(self, number: str) -> Resolution | None:
@@ -175,14 +214,27 @@ class Registry:
         row = self._db.execute(
             f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE number = ?", (number,)
         ).fetchone()
-        return _resolution(row) if row else None
+        return _resolution(row, self._associated(row[0])) if row else None
 
     def resolutions_of(self, nit: str) -> list[Resolution]:
         """Every resolution issued to a NIT, oldest first."""
         rows = self._db.execute(
             f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE nit = ? ORDER BY rowid", (nit,)
+        ).fetchall()
+        return [_resolution(row, self._associated(row[0])) for row in rows]
+
+    def _associated(self, number: str) -> tuple[str, ...]:
+        rows = self._db.execute(
+            "SELECT software_id FROM resolution_software WHERE number = ? ORDER BY software_id",
+            (number,),
         )
-        return [_resolution(row) for row in rows]
+        return tuple(row[0] for row in rows)
+
+    def is_enrolled(self, nit: str) -> bool:
+        """Whether an issuer is registered under that NIT."""
+        return (
+            self._db.execute("SELECT 1 FROM issuers WHERE nit = ?", (nit,)).fetchone() is not None
+        )
 
     def software(self, software_id: str) -> Software | None:
         """A registered software by its id."""

@@ -13,8 +13,8 @@ from lxml.builder import ElementMaker
 
 from services.countries.co.cufe import sha384_hex, software_security_code
 from services.countries.co.nit import check_digit
-from services.countries.co.simulator.facts import InvoiceFacts
-from services.countries.co.simulator.findings import Finding
+from services.countries.co.verification.facts import DocumentFacts
+from services.countries.co.verification.findings import Finding
 
 DIAN_NIT = "800197268"
 DIAN_NAME = "Unidad Especial Dirección de Impuestos y Aduanas Nacionales"
@@ -27,6 +27,16 @@ ACCEPTED = "Procesado Correctamente."
 REJECTED = "Validación contiene errores en campos mandatorios."
 REJECTED_MESSAGE = "Documento con errores en campos mandatorios."
 DUPLICATE = Finding("90", "Documento procesado anteriormente.")
+BATCH_PENDING = "Batch en proceso de validación."
+TRACK_UNKNOWN = "TrackId no existe en los registros de la DIAN."
+# How StatusMessage names a document type ("La Factura electrónica SETP-1, ha sido autorizada.");
+# DIAN's wording is sourced for invoices only, the others follow its pattern.
+TYPE_NAMES = {
+    "91": "Nota Crédito electrónica",
+    "92": "Nota Débito electrónica",
+    "05": "Documento soporte",
+    "95": "Nota de ajuste al documento soporte",
+}
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,28 @@ def too_large(file_name: str) -> DianAnswer:
 
 def unknown_track(track_id: str) -> DianAnswer:
     """GetStatus of a key DIAN has never received."""
+    return DianAnswer(False, "66", TRACK_UNKNOWN, document_key=track_id)
+
+
+def unknown_batch() -> DianAnswer:
+    """GetStatusZip of a ZipKey DIAN has never given."""
+    return DianAnswer(False, "66", TRACK_UNKNOWN)
+
+
+def pending_batch() -> DianAnswer:
+    """GetStatusZip while the batch is still being validated: an empty StatusCode."""
+    return DianAnswer(False, "", BATCH_PENDING)
+
+
+def batch_failure(status_code: str, description: str) -> DianAnswer:
+    """GetStatusZip of a batch refused as a whole (its ZIP, its size, its test set)."""
+    return DianAnswer(False, status_code, description)
+
+
+def test_set_status(test_set_id: str, status_text: str) -> DianAnswer:
+    """The test set's status line DIAN adds in habilitación (StatusCode 2)."""
     return DianAnswer(
-        False, "66", "TrackId no existe en los registros de la DIAN.", document_key=track_id
+        False, "2", f"Set de prueba con identificador {test_set_id} se encuentra {status_text}."
     )
 
 
@@ -108,7 +138,7 @@ def duplicate(original: DianAnswer, file_name: str) -> DianAnswer:
 
 
 def verdict(
-    facts: InvoiceFacts, findings: list[Finding], file_name: str, now: datetime
+    facts: DocumentFacts, findings: list[Finding], file_name: str, now: datetime
 ) -> DianAnswer:
     """The answer to a validated invoice: accepted unless a finding is a rejection."""
     accepted = not any(finding.rejection for finding in findings)
@@ -119,7 +149,8 @@ def verdict(
             False, "99", REJECTED, REJECTED_MESSAGE, errors, response, facts.uuid, file_name
         )
     serie = f"{facts.prefix}-{facts.consecutive}" if facts.prefix else facts.number
-    message = f"La Factura electrónica {serie}, ha sido autorizada."
+    name = TYPE_NAMES.get(facts.document_type, "Factura electrónica")
+    message = f"La {name} {serie}, ha sido autorizada."
     return DianAnswer(True, "00", ACCEPTED, message, errors, response, facts.uuid, file_name)
 
 
@@ -159,9 +190,10 @@ def _line(number: int, code: str, description: str) -> etree._Element:
 
 
 def application_response(
-    facts: InvoiceFacts, findings: list[Finding], accepted: bool, now: datetime
+    facts: DocumentFacts, findings: list[Finding], accepted: bool, now: datetime
 ) -> bytes:
-    """DIAN's ApplicationResponse for an invoice: 02 validated or 04 rejected, a line per rule."""
+    """DIAN's ApplicationResponse for an invoice, unsigned (its last UBLExtension is the
+    signature's slot): 02 validated or 04 rejected, a line per rule."""
     number = str(secrets.randbelow(10**8))
     issue_date, issue_time = now.strftime("%Y-%m-%d"), now.strftime("%H:%M:%S-05:00")
     code, description = (
@@ -171,8 +203,8 @@ def application_response(
     )
     # Event key (reference §1.4), keyed with the simulator's own software PIN.
     key = sha384_hex(
-        f"{number}{issue_date}{issue_time}{DIAN_NIT}{facts.supplier_nit}{code}"
-        f"{facts.number}01{SIMULATOR_SOFTWARE_PIN}"
+        f"{number}{issue_date}{issue_time}{DIAN_NIT}{facts.issuer_nit}{code}"
+        f"{facts.number}{facts.document_type}{SIMULATOR_SOFTWARE_PIN}"
     )
     lines = [_line(1, "0000", "0")] if accepted else []
     lines += [
@@ -211,7 +243,8 @@ def application_response(
                         ),
                     )
                 )
-            )
+            ),
+            _EXT.UBLExtension(_EXT.ExtensionContent()),
         ),
         _CBC.UBLVersionID("UBL 2.1"),
         _CBC.CustomizationID("1"),
@@ -222,11 +255,12 @@ def application_response(
         _CBC.IssueDate(issue_date),
         _CBC.IssueTime(issue_time),
         _party("SenderParty", DIAN_NAME, DIAN_NIT),
-        _party("ReceiverParty", facts.supplier_name, facts.supplier_nit),
+        _party("ReceiverParty", facts.issuer.name, facts.issuer_nit),
         _CAC.DocumentResponse(
             _CAC.Response(_CBC.ResponseCode(code), _CBC.Description(description)),
             _CAC.DocumentReference(
-                _CBC.ID(facts.number), _CBC.UUID(facts.uuid, schemeName="CUFE-SHA384")
+                _CBC.ID(facts.number),
+                _CBC.UUID(facts.uuid, schemeName=facts.uuid_scheme_name or "CUFE-SHA384"),
             ),
             *lines,
         ),

@@ -1,43 +1,7 @@
-"""Parsing XML that arrives from outside: no entities, no DTDs, no network, no huge trees."""
+"""Parsing XML that arrives from outside; kept here for the simulator's modules that import it."""
 
 from __future__ import annotations
 
-import threading
+from services.countries.co.verification.safe_xml import UnsafeXml, parse
 
-from lxml import etree
-
-
-class UnsafeXml(ValueError):
-    """The bytes are not well-formed XML, or they carry a DTD (entities, external references)."""
-
-
-# lxml parsers keep per-parse state, so each worker thread gets its own.
-_local = threading.local()
-
-
-def _parser() -> etree.XMLParser:
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_blank_text=False,  # signatures digest the document exactly as written
-        )
-        _local.parser = parser
-    return parser
-
-
-def parse(data: bytes) -> etree._Element:
-    """Parse untrusted XML and return its root; refuse anything with a DOCTYPE."""
-    try:
-        root = etree.fromstring(data, _parser())
-    except (etree.XMLSyntaxError, ValueError) as error:
-        raise UnsafeXml(f"not well-formed XML: {error}") from None
-    # Documents and envelopes never need a DTD; one here is an entity or external-reference
-    # attack (billion laughs, XXE), so it is refused whatever it declares.
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise UnsafeXml("a DOCTYPE is not allowed")
-    return root
+__all__ = ["UnsafeXml", "parse"]

@@ -8,18 +8,25 @@ from datetime import date, datetime, timedelta
 
 from aiohttp import web
 
-from services.countries.co.simulator.faults import FaultPlan, parse_fault
+from services.countries.co.simulator.dian_identity import DianIdentity
+from services.countries.co.simulator.faults import FaultPlan, parse_fault, parse_outage
 from services.countries.co.simulator.registry import RegistryConflict, UnknownIssuer
 from services.countries.co.simulator.rules import BOGOTA
 from services.countries.co.simulator.service import DianService
+from services.countries.co.simulator.trust import read_pem
+from services.countries.co.simulator.wss import SecurityCheck
 
 SERVICE_KEY: web.AppKey[DianService] = web.AppKey("dian_service", DianService)
 FAULTS_KEY: web.AppKey[FaultPlan] = web.AppKey("dian_faults", FaultPlan)
+SECURITY_KEY: web.AppKey[SecurityCheck] = web.AppKey("dian_security", SecurityCheck)
+IDENTITY_KEY: web.AppKey[DianIdentity] = web.AppKey("dian_identity", DianIdentity)
 
 _NIT = re.compile(r"[0-9]{1,15}")
 _SOFTWARE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 _PIN = re.compile(r"[A-Za-z0-9]{1,20}")
 _PREFIX = re.compile(r"[A-Za-z0-9]{0,4}")
+_KINDS = ("invoice", "support")
+MAX_PROCESSING_DELAY_MS = 600_000
 # DIAN's test ranges: SETP 990000000-995000000 (reference §7).
 DEFAULT_PREFIX, DEFAULT_FROM, DEFAULT_TO = "SETP", 990_000_000, 995_000_000
 DEFAULT_VALIDITY = timedelta(days=730)
@@ -29,11 +36,13 @@ class BadRequest(ValueError):
     """A portal request that names the field and the rule it breaks."""
 
 
-def _error(status: int, message: str) -> web.Response:
+def error(status: int, message: str) -> web.Response:
+    """A JSON error answer naming the field and the rule."""
     return web.json_response({"error": message}, status=status)
 
 
-async def _body(request: web.Request) -> dict[str, object]:
+async def body_of(request: web.Request) -> dict[str, object]:
+    """The request's JSON object; BadRequest otherwise."""
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -43,7 +52,10 @@ async def _body(request: web.Request) -> dict[str, object]:
     return body
 
 
-def _string(body: dict[str, object], name: str, pattern: re.Pattern[str] | None) -> str | None:
+def string_field(
+    body: dict[str, object], name: str, pattern: re.Pattern[str] | None = None
+) -> str | None:
+    """A string field matching `pattern`, or None when absent; BadRequest otherwise."""
     value = body.get(name)
     if value is None:
         return None
@@ -52,7 +64,8 @@ def _string(body: dict[str, object], name: str, pattern: re.Pattern[str] | None)
     return value
 
 
-def _integer(body: dict[str, object], name: str, default: int) -> int:
+def integer_field(body: dict[str, object], name: str, default: int) -> int:
+    """A non-negative integer field, `default` when absent; BadRequest otherwise."""
     value = body.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise BadRequest(f"{name}: must be a non-negative integer")
@@ -71,62 +84,80 @@ def _date(body: dict[str, object], name: str, default: date) -> date:
     raise BadRequest(f"{name}: must be a date YYYY-MM-DD")
 
 
-def _today() -> date:
+def today_in_colombia() -> date:
+    """Today in Colombia."""
     return datetime.now(BOGOTA).date()
 
 
 async def register_issuer(request: web.Request) -> web.Response:
     """POST /sandbox/issuers: register an issuer's software (SoftwareID and PIN)."""
     try:
-        body = await _body(request)
-        nit = _string(body, "nit", _NIT)
-        name = _string(body, "name", None)
+        body = await body_of(request)
+        nit = string_field(body, "nit", _NIT)
+        name = string_field(body, "name", None)
         if nit is None:
             raise BadRequest("nit: is required (digits, without check digit)")
         if not name or not name.strip():
             raise BadRequest("name: is required")
-        software_id = _string(body, "software_id", _SOFTWARE_ID)
-        pin = _string(body, "software_pin", _PIN)
-    except BadRequest as problem:
-        return _error(400, str(problem))
+        software_id = string_field(body, "software_id", _SOFTWARE_ID)
+        pin = string_field(body, "software_pin", _PIN)
+        pem = string_field(body, "certificate_pem", None)
+        certificate = read_pem(pem) if pem is not None else None
+    except ValueError as problem:  # BadRequest, or a certificate that does not parse
+        field = "" if isinstance(problem, BadRequest) else "certificate_pem: "
+        return error(400, f"{field}{problem}")
     service = request.app[SERVICE_KEY]
     try:
         software = await service.in_database(
-            service.registry.register_issuer, nit, name.strip(), software_id, pin, _today()
+            service.registry.register_issuer,
+            nit,
+            name.strip(),
+            software_id,
+            pin,
+            today_in_colombia(),
         )
     except RegistryConflict as conflict:
-        return _error(409, f"software_id: {conflict}")
-    return web.json_response(
-        {
-            "nit": nit,
-            "name": name.strip(),
-            "software_id": software.software_id,
-            "software_pin": software.pin,
-        },
-        status=201,
-    )
+        return error(409, f"software_id: {conflict}")
+    shown: dict[str, object] = {
+        "nit": nit,
+        "name": name.strip(),
+        "software_id": software.software_id,
+        "software_pin": software.pin,
+    }
+    if certificate is not None:
+        # The certificate the issuer will sign its requests with: trusted from now on.
+        trust = request.app[SECURITY_KEY].trust
+        shown["certificate_fingerprint"] = await service.in_database(
+            service.trust.add, certificate, False, datetime.now(BOGOTA)
+        )
+        trust.certificates[str(shown["certificate_fingerprint"])] = certificate
+    return web.json_response(shown, status=201)
 
 
 async def issue_resolution(request: web.Request) -> web.Response:
     """POST /sandbox/resolutions: authorise a numbering range and give its technical key."""
     try:
-        body = await _body(request)
-        nit = _string(body, "nit", _NIT)
+        body = await body_of(request)
+        nit = string_field(body, "nit", _NIT)
         if nit is None:
             raise BadRequest("nit: is required")
-        prefix = _string(body, "prefix", _PREFIX)
-        low = _integer(body, "from", DEFAULT_FROM)
-        high = _integer(body, "to", DEFAULT_TO)
+        prefix = string_field(body, "prefix", _PREFIX)
+        kind = string_field(body, "kind", None) or "invoice"
+        if kind not in _KINDS:
+            raise BadRequest(f"kind: must be one of {', '.join(_KINDS)}")
+        software_id = string_field(body, "software_id", _SOFTWARE_ID)
+        low = integer_field(body, "from", DEFAULT_FROM)
+        high = integer_field(body, "to", DEFAULT_TO)
         if low > high:
             raise BadRequest("to: must not be below from")
-        today = _today()
+        today = today_in_colombia()
         valid_from = _date(body, "valid_from", today)
         # By default a resolution is in force now, whatever start date was asked for.
         valid_to = _date(body, "valid_to", max(valid_from, today) + DEFAULT_VALIDITY)
         if valid_to < valid_from:
             raise BadRequest("valid_to: must not be before valid_from")
     except BadRequest as problem:
-        return _error(400, str(problem))
+        return error(400, str(problem))
     service = request.app[SERVICE_KEY]
     try:
         resolution = await service.in_database(
@@ -138,9 +169,13 @@ async def issue_resolution(request: web.Request) -> web.Response:
             valid_from,
             valid_to,
             today,
+            kind,
+            software_id,
         )
     except UnknownIssuer:
-        return _error(404, f"nit: issuer {nit} is not registered (POST /sandbox/issuers first)")
+        return error(404, f"nit: issuer {nit} is not registered (POST /sandbox/issuers first)")
+    except RegistryConflict as conflict:
+        return error(404, f"software_id: {conflict}")
     return web.json_response(resolution.as_json(), status=201)
 
 
@@ -148,20 +183,24 @@ async def list_resolutions(request: web.Request) -> web.Response:
     """GET /sandbox/resolutions?nit=: the resolutions issued to a NIT."""
     nit = request.query.get("nit", "")
     if not _NIT.fullmatch(nit):
-        return _error(400, "nit: query parameter is required (digits)")
+        return error(400, "nit: query parameter is required (digits)")
     service = request.app[SERVICE_KEY]
     found = await service.in_database(service.registry.resolutions_of, nit)
     return web.json_response({"resolutions": [resolution.as_json() for resolution in found]})
 
 
 async def arm_faults(request: web.Request) -> web.Response:
-    """POST /sandbox/faults: inject a fault into the next `count` SendBillSync calls."""
-    try:
-        fault, count = parse_fault(await _body(request))
-    except (BadRequest, ValueError) as problem:
-        return _error(400, str(problem))
+    """POST /sandbox/faults: a fault for the next `count` calls, or an outage window."""
     plan = request.app[FAULTS_KEY]
-    plan.arm(fault, count)
+    try:
+        body = await body_of(request)
+        outage = parse_outage(body)
+        if outage is not None:
+            plan.start_outage(outage)
+        else:
+            plan.arm(*parse_fault(body))
+    except ValueError as problem:  # BadRequest included
+        return error(400, str(problem))
     return web.json_response(plan.describe(), status=201)
 
 
@@ -171,9 +210,31 @@ async def show_faults(request: web.Request) -> web.Response:
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    """DELETE /sandbox/faults: stop injecting faults."""
+    """DELETE /sandbox/faults: stop injecting faults and end any outage."""
     request.app[FAULTS_KEY].clear()
     return web.json_response(request.app[FAULTS_KEY].describe())
+
+
+async def show_settings(request: web.Request) -> web.Response:
+    """GET /sandbox/settings: how the simulator behaves now."""
+    service = request.app[SERVICE_KEY]
+    return web.json_response({"processing_delay_ms": round(service.processing_delay * 1000)})
+
+
+async def change_settings(request: web.Request) -> web.Response:
+    """PUT /sandbox/settings: change how long asynchronous uploads wait to be validated."""
+    try:
+        body = await body_of(request)
+        unknown = set(body) - {"processing_delay_ms"}
+        if unknown:
+            raise BadRequest(f"{sorted(unknown)[0]}: unknown field")
+        delay = integer_field(body, "processing_delay_ms", -1)
+        if not 0 <= delay <= MAX_PROCESSING_DELAY_MS:
+            raise BadRequest(f"processing_delay_ms: must be from 0 to {MAX_PROCESSING_DELAY_MS}")
+    except BadRequest as problem:
+        return error(400, str(problem))
+    request.app[SERVICE_KEY].processing_delay = delay / 1000
+    return await show_settings(request)
 
 
 def add_routes(app: web.Application) -> None:
@@ -184,3 +245,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/sandbox/faults", arm_faults)
     app.router.add_get("/sandbox/faults", show_faults)
     app.router.add_delete("/sandbox/faults", clear_faults)
+    app.router.add_get("/sandbox/settings", show_settings)
+    app.router.add_put("/sandbox/settings", change_settings)

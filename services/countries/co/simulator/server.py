@@ -1,4 +1,9 @@
-"""The simulator's HTTP server: DIAN's SOAP endpoint and WSDL, and the sandbox portal."""
+"""The simulator's HTTP server: DIAN's SOAP endpoint and WSDL, and the sandbox portal.
+
+Every SOAP call goes through the same gate, in DIAN's order: an outage window answers 503
+before anything is read; then the envelope is parsed, its WS-Security header verified, and the
+faults armed for the call applied around the operation itself.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +12,38 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 from aiohttp import web
+from cryptography import x509
 
-from services.countries.co.simulator import sandbox, soap
+from services.countries.co.simulator import (
+    dian_identity,
+    sandbox,
+    sandbox_security,
+    sandbox_testsets,
+    soap,
+)
 from services.countries.co.simulator.faults import FaultPlan
 from services.countries.co.simulator.inspection import inspect_archive, prepare_worker
-from services.countries.co.simulator.sandbox import FAULTS_KEY, SERVICE_KEY
-from services.countries.co.simulator.service import DianService
+from services.countries.co.simulator.operations import NOT_AVAILABLE, OPERATIONS
+from services.countries.co.simulator.sandbox import (
+    FAULTS_KEY,
+    IDENTITY_KEY,
+    SECURITY_KEY,
+    SERVICE_KEY,
+)
+from services.countries.co.simulator.service import DEFAULT_PROCESSING_DELAY, DianService
 from services.countries.co.simulator.storage import open_database
+from services.countries.co.simulator.wss import SecurityCheck
 
 SERVICE_PATH = "/WcfDianCustomerServices.svc"
 SANDBOX_PATH = "/sandbox"
-# A SendBillSync carries at most a 500 KB document, zipped then base64'd: 4 MB is ample.
-MAX_REQUEST_BYTES = 4 * 1024 * 1024
-# DIAN operations this version of the simulator answers with a fault, not with DIAN's behaviour.
-NOT_AVAILABLE = frozenset(
-    {
-        "SendBillAsync",
-        "SendTestSetAsync",
-        "SendBillAttachmentAsync",
-        "SendEventUpdateStatus",
-        "SendNominaSync",
-        "GetStatusZip",
-        "GetStatusEvent",
-        "GetNumberingRange",
-        "GetXmlByDocumentKey",
-        "GetReferenceNotes",
-        "GetAcquirer",
-        "GetExchangeEmails",
-        "GetDocIdentifierWithEvents",
-    }
-)
+# A SendBillAsync carries at most 50 documents of up to 500 KB, zipped then base64'd; real
+# UBL compresses well, so 16 MB is ample and still bounds what one request can make us read.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _WSDL_ADDRESS = "https://vpfe-hab.dian.gov.co/WcfDianCustomerServices.svc"
 _log = logging.getLogger("timbra.dian.simulator")
 
@@ -55,55 +58,50 @@ def _soap_response(body: bytes, status: int = 200) -> web.Response:
     return web.Response(body=body, status=status, headers={"Content-Type": soap.CONTENT_TYPE})
 
 
-def _fault(problem: soap.SoapFault) -> web.Response:
-    return _soap_response(soap.fault(problem), problem.http_status)
-
-
-async def _send_bill_sync(request: web.Request, call: soap.SoapRequest) -> web.StreamResponse:
-    fault = request.app[FAULTS_KEY].take()
-    if fault is not None and fault.latency_ms:
-        await asyncio.sleep(fault.latency_ms / 1000)
-    if fault is not None and fault.http_status is not None:
-        _log.info("fault: answering HTTP %s without processing", fault.http_status)
-        return web.Response(status=fault.http_status, text="Service Unavailable (simulated)")
-    content = call.binary("contentFile")
-    answer = await request.app[SERVICE_KEY].send_bill_sync(call.text("fileName"), content)
-    if fault is not None and fault.drop_response:
-        # The document is processed and stored; the caller never learns it (the in-doubt case).
-        _log.info("fault: dropping the answer to %s (%s)", answer.document_key, answer.status_code)
-        if request.transport is not None:
-            request.transport.abort()
-        return web.Response(status=204)
-    result = soap.dian_response("SendBillSyncResult", answer)
-    return _soap_response(soap.respond("SendBillSync", result, call.message_id))
-
-
-async def _get_status(request: web.Request, call: soap.SoapRequest) -> web.StreamResponse:
-    answer = await request.app[SERVICE_KEY].get_status(call.text("trackId"))
-    result = soap.dian_response("GetStatusResult", answer)
-    return _soap_response(soap.respond("GetStatus", result, call.message_id))
+def _unavailable() -> web.Response:
+    return web.Response(status=503, text="Service Unavailable (simulated)")
 
 
 async def soap_endpoint(request: web.Request) -> web.StreamResponse:
     """POST WcfDianCustomerServices.svc: one SOAP 1.2 operation call."""
+    faults = request.app[FAULTS_KEY]
+    if faults.in_outage():
+        return _unavailable()
+    fault = None
     try:
         call = soap.parse_request(await request.read(), request.headers.get("Content-Type", ""))
-        if call.operation == "SendBillSync":
-            return await _send_bill_sync(request, call)
-        if call.operation == "GetStatus":
-            return await _get_status(request, call)
-        if call.operation in NOT_AVAILABLE:
+        request.app[SECURITY_KEY].verify(call.envelope)
+        operation = OPERATIONS.get(call.operation)
+        if operation is None:
+            if call.operation in NOT_AVAILABLE:
+                raise soap.SoapFault(
+                    f"La operación {call.operation} no está disponible en esta versión del "
+                    "simulador de la DIAN.",
+                    code="s:Receiver",
+                )
             raise soap.SoapFault(
-                f"La operación {call.operation} no está disponible en esta versión del "
-                "simulador de la DIAN.",
-                code="s:Receiver",
+                f"La operación {call.operation} no existe en IWcfDianCustomerServices.",
+                subcode="a:ActionNotSupported",
             )
-        raise soap.SoapFault(
-            f"La operación {call.operation} no existe en IWcfDianCustomerServices.",
-            subcode="a:ActionNotSupported",
-        )
+        fault = faults.take(call.operation)
+        if fault is not None and fault.latency_ms:
+            await asyncio.sleep(fault.latency_ms / 1000)
+        if fault is not None and fault.http_status is not None:
+            _log.info("fault: answering %s with HTTP %s", call.operation, fault.http_status)
+            return web.Response(status=fault.http_status, text="Service Unavailable (simulated)")
+        result = await operation(request.app[SERVICE_KEY], call)
     except soap.SoapFault as problem:
-        return _fault(problem)
+        return _soap_response(soap.fault(problem), problem.http_status)
+    if fault is not None and fault.drop_response:
+        # The call was processed (a document stored); the caller never learns it: in doubt.
+        _log.info("fault: dropping the answer to %s", call.operation)
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=204)
+    if fault is not None and fault.timeout_ms:
+        _log.info("fault: holding the answer to %s for %d ms", call.operation, fault.timeout_ms)
+        await asyncio.sleep(fault.timeout_ms / 1000)
+    return _soap_response(soap.respond(call.operation, result, call.message_id))
 
 
 async def describe(request: web.Request) -> web.Response:
@@ -124,38 +122,72 @@ def worker_count(workers: int | None, processes: bool) -> int:
     return (os.cpu_count() or 1) * (1 if processes else 4)
 
 
-def _pool(count: int, processes: bool) -> Executor:
+def prepare_process(data_dir: str) -> None:
+    """Initialise a pool process: the inspection's setup, and DIAN's signing identity."""
+    prepare_worker()
+    dian_identity.load(data_dir)
+
+
+def _pool(count: int, processes: bool, data_dir: Path) -> Executor:
     if processes:
         # forkserver: forking a process that already runs threads (event loop, database) is unsafe.
         context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(count, mp_context=context, initializer=prepare_worker)
+        return ProcessPoolExecutor(
+            count, mp_context=context, initializer=prepare_process, initargs=(str(data_dir),)
+        )
     return ThreadPoolExecutor(count, thread_name_prefix="dian-inspect")
 
 
+def _trust(service: DianService, trust_cas: list[Path]) -> SecurityCheck:
+    # Runs before the server starts, so the database thread is not needed yet.
+    now = datetime.now(UTC)
+    for path in trust_cas:
+        for certificate in x509.load_pem_x509_certificates(path.read_bytes()):
+            service.trust.add(certificate, True, now)
+    if trust_cas:
+        service.trust.enforce(True)
+    return SecurityCheck(service.trust.load())
+
+
 def build_app(
-    data_dir: Path | str, *, workers: int | None = None, processes: bool = False
+    data_dir: Path | str,
+    *,
+    workers: int | None = None,
+    processes: bool = False,
+    processing_delay: float = DEFAULT_PROCESSING_DELAY,
+    trust_cas: list[Path] | None = None,
 ) -> web.Application:
     """The simulator as an aiohttp application keeping its state in `data_dir`.
 
     Validation runs in a pool of `workers` threads (default: four per CPU), or of processes
-    (default: one per CPU) when `processes` is true.
+    (default: one per CPU) when `processes` is true. Asynchronous uploads are validated
+    `processing_delay` seconds after they arrive. Each PEM file in `trust_cas` holds CAs whose
+    certificates WS-Security accepts; giving any turns trust enforcement on.
     """
+    data_dir = Path(data_dir)
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    identity = dian_identity.load_or_create(data_dir)
+    dian_identity.use(identity)  # for a thread pool; process workers load it themselves
     count = worker_count(workers, processes)
-    pool = _pool(count, processes)
-    service = DianService(open_database(Path(data_dir)), pool)
+    pool = _pool(count, processes, data_dir)
+    service = DianService(open_database(data_dir), pool, processing_delay=processing_delay)
     app[SERVICE_KEY] = service
     app[FAULTS_KEY] = FaultPlan()
+    app[SECURITY_KEY] = _trust(service, trust_cas or [])
+    app[IDENTITY_KEY] = identity
 
     async def warm_up(app: web.Application) -> None:
-        """Start every worker (and its imports) before the first real document arrives."""
+        """Start every worker (and its imports) before the first real document arrives, then
+        take up the uploads a previous run left unprocessed."""
         loop = asyncio.get_running_loop()
         await asyncio.gather(
             *(loop.run_in_executor(pool, inspect_archive, b"") for _ in range(count))
         )
+        await service.resume()
 
     async def shut_down(app: web.Application) -> None:
-        """Stop the workers, then finish database work and close the database."""
+        """Stop the uploads' processing and the workers, then close the database."""
+        await service.stop()
         pool.shutdown(wait=True, cancel_futures=True)
         service.close()
 
@@ -164,4 +196,6 @@ def build_app(
     app.router.add_post(SERVICE_PATH, soap_endpoint)
     app.router.add_get(SERVICE_PATH, describe)
     sandbox.add_routes(app)
+    sandbox_testsets.add_routes(app)
+    sandbox_security.add_routes(app)
     return app

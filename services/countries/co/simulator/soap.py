@@ -1,4 +1,4 @@
-"""SOAP 1.2 as DIAN's WCF service speaks it: reading requests, writing responses and faults."""
+"""SOAP 1.2 as DIAN's WCF service speaks it: reading requests, writing envelopes and faults."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from services.countries.co.simulator import safe_xml
-from services.countries.co.simulator.responses import DianAnswer
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSA = "http://www.w3.org/2005/08/addressing"
@@ -23,37 +22,52 @@ ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+SANDBOX = "urn:timbra:dian-simulator"
 CONTENT_TYPE = "application/soap+xml; charset=utf-8"
 
 _ACTION_PARAMETER = re.compile(r'(?:^|;)\s*action\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _ENVELOPE = ElementMaker(namespace=SOAP, nsmap={"s": SOAP, "a": WSA, "u": WSU})
 _WSA = ElementMaker(namespace=WSA, nsmap={"a": WSA})
-_RESULT = ElementMaker(namespace=DIAN_RESPONSE, nsmap={"b": DIAN_RESPONSE, "i": XSI})
-_ARRAY = ElementMaker(namespace=ARRAYS, nsmap={"c": ARRAYS})
 
 
 class SoapFault(Exception):
     """A request the service refuses with a SOAP 1.2 Fault."""
 
-    def __init__(self, reason: str, *, code: str = "s:Sender", subcode: str = "") -> None:
-        super().__init__(reason)
+    def __init__(
+        self,
+        reason: str,
+        *,
+        code: str = "s:Sender",
+        subcode: str = "",
+        subcode_namespace: tuple[str, str] = ("a", WSA),
+        detail: str = "",
+        http_status: int | None = None,
+    ) -> None:
+        super().__init__(f"{reason} {detail}".strip())
         self.reason = reason
         self.code = code  # s:Sender (the client's fault), s:Receiver or s:VersionMismatch
-        self.subcode = subcode
+        self.subcode = subcode  # a QName whose prefix `subcode_namespace` declares
+        self.subcode_namespace = subcode_namespace
+        self.detail = detail
+        self._http_status = http_status
 
     @property
     def http_status(self) -> int:
         """SOAP 1.2's HTTP binding: 500 for Receiver faults, 400 for the client's."""
+        if self._http_status is not None:
+            return self._http_status
         return 500 if self.code == "s:Receiver" else 400
 
 
 @dataclass(frozen=True)
 class SoapRequest:
-    """One operation call: its name, its body element and its WS-Addressing MessageID."""
+    """One operation call: its name, its body element, its WS-Addressing MessageID, and the
+    whole envelope (for the WS-Security check)."""
 
     operation: str
     body: etree._Element
     message_id: str
+    envelope: etree._Element
 
     def text(self, name: str) -> str:
         """A simple parameter of the operation ("" when absent or nil)."""
@@ -101,7 +115,7 @@ def parse_request(body: bytes, content_type: str) -> SoapRequest:
             subcode="a:ActionNotSupported",
         )
     message_id = envelope.findtext(f"{{{SOAP}}}Header/{{{WSA}}}MessageID", default="").strip()
-    return SoapRequest(operation, payload, message_id)
+    return SoapRequest(operation, payload, message_id, envelope)
 
 
 def _header(action: str, relates_to: str) -> etree._Element:
@@ -120,39 +134,6 @@ def _header(action: str, relates_to: str) -> etree._Element:
     return header
 
 
-def _nil(tag: str) -> etree._Element:
-    return _RESULT(tag, {f"{{{XSI}}}nil": "true"})
-
-
-def dian_response(tag: str, answer: DianAnswer) -> etree._Element:
-    """A DianResponse element (`tag` in the wcf namespace, e.g. SendBillSyncResult)."""
-
-    def optional(name: str, value: str | None) -> etree._Element:
-        """The element with `value`, or nil when there is none."""
-        return _RESULT(name, value) if value is not None else _nil(name)
-
-    result = etree.Element(f"{{{WCF}}}{tag}", nsmap={"b": DIAN_RESPONSE, "i": XSI})
-    result.extend(
-        [
-            _RESULT.ErrorMessage(*(_ARRAY.string(error) for error in answer.errors)),
-            _RESULT.IsValid("true" if answer.is_valid else "false"),
-            _RESULT.StatusCode(answer.status_code),
-            _RESULT.StatusDescription(answer.status_description),
-            _RESULT.StatusMessage(answer.status_message),
-            optional(
-                "XmlBase64Bytes",
-                base64.b64encode(answer.application_response).decode()
-                if answer.application_response is not None
-                else None,
-            ),
-            _nil("XmlBytes"),
-            optional("XmlDocumentKey", answer.document_key),
-            optional("XmlFileName", answer.file_name),
-        ]
-    )
-    return result
-
-
 def respond(operation: str, result: etree._Element, relates_to: str) -> bytes:
     """The response envelope for `operation` carrying `result` (its *Result element)."""
     wrapper = etree.Element(f"{{{WCF}}}{operation}Response", nsmap={None: WCF})
@@ -167,11 +148,22 @@ def fault(problem: SoapFault) -> bytes:
     """A SOAP 1.2 Fault envelope for a refused request."""
     code = _ENVELOPE.Code(_ENVELOPE.Value(problem.code))
     if problem.subcode:
-        code.append(_ENVELOPE.Subcode(_ENVELOPE.Value(problem.subcode)))
+        prefix, namespace = problem.subcode_namespace
+        value = etree.SubElement(
+            etree.SubElement(code, f"{{{SOAP}}}Subcode"),
+            f"{{{SOAP}}}Value",
+            nsmap={prefix: namespace},
+        )
+        value.text = problem.subcode
     reason = _ENVELOPE.Reason(
         _ENVELOPE.Text(problem.reason, {"{http://www.w3.org/XML/1998/namespace}lang": "es-CO"})
     )
-    envelope = _ENVELOPE.Envelope(
-        _header(f"{WSA}/soap/fault", ""), _ENVELOPE.Body(_ENVELOPE.Fault(code, reason))
-    )
+    body = _ENVELOPE.Fault(code, reason)
+    if problem.detail:
+        # WCF says nothing more than the reason; the sandbox adds why, for the developer.
+        detail = etree.SubElement(body, f"{{{SOAP}}}Detail")
+        etree.SubElement(
+            detail, f"{{{SANDBOX}}}Problem", nsmap={"t": SANDBOX}
+        ).text = problem.detail
+    envelope = _ENVELOPE.Envelope(_header(f"{WSA}/soap/fault", ""), _ENVELOPE.Body(body))
     return etree.tostring(envelope, encoding="utf-8")
