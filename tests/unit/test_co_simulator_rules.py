@@ -273,7 +273,7 @@ def test_export_and_dian_contingency_invoices_are_keyed_like_01() -> None:
 
 
 def test_a_paper_contingency_document_needs_a_contingency_range_and_a_cude() -> None:
-    contingency = replace(RESOLUTION, kind="contingency")
+    contingency = replace(RESOLUTION, kind="paper")
     transmitted = facts(document_type="03", type_code="03", uuid_scheme_name="CUDE-SHA384")
     assert judge(transmitted, resolution=contingency) == []
     assert rules_of(judge(transmitted)) == ["FAD05e"]

@@ -51,9 +51,8 @@ class AllowanceCharge:
     base: Decimal
 
 
-def _percent_for(amount: Decimal, base: Decimal) -> Decimal:
-    # The shortest percent that gives back exactly `amount` when DIAN recomputes
-    # BaseAmount × percent / 100 to the cent.
+def percent_for(amount: Decimal, base: Decimal) -> Decimal:
+    """The shortest percent giving back exactly `amount` as BaseAmount × percent / 100."""
     for places in range(2, 11):
         percent = round_half_up(amount * _HUNDRED / base, places)
         if round_half_up(base * percent / _HUNDRED, 2) == amount:
@@ -105,7 +104,7 @@ def _one(
                 f"{path}.amount",
                 f"{item.amount} is more than its base {fixed(base, 2)} (FAQ07)",
             )
-        percent = _percent_for(amount, base)
+        percent = percent_for(amount, base)
     else:
         computed = round_half_up(base * percent / _HUNDRED, 2)
         if amount is not None and amount != computed:

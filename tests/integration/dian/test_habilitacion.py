@@ -129,8 +129,13 @@ def test_a_test_set_with_the_default_counts_is_accepted(sandbox: Sandbox) -> Non
     assert set_shown(sandbox, test_set_id)["counts"]["sent"] == 10
 
 
-def wrong_cufe(root) -> None:
-    find(root, "cbc:UUID").text = "0" * 96
+def wrong_cufe(digit: str):
+    """An edit writing a CUFE that is not the document's (each `digit` a different one)."""
+
+    def edit(root) -> None:
+        find(root, "cbc:UUID").text = digit * 96
+
+    return edit
 
 
 def test_a_test_set_with_too_many_rejections_is_rejected(sandbox: Sandbox) -> None:
@@ -145,10 +150,10 @@ def test_a_test_set_with_too_many_rejections_is_rejected(sandbox: Sandbox) -> No
     test_set_id = new_test_set(sandbox, required)["test_set_id"]
     good = send(sandbox, test_set_id, "01", *invoice(sandbox, 300))
     assert good.accepted
-    first = send(sandbox, test_set_id, "01", *invoice(sandbox, 301, wrong_cufe))
+    first = send(sandbox, test_set_id, "01", *invoice(sandbox, 301, wrong_cufe("1")))
     assert not first.accepted and "FAD06" in [m.rule for m in first.messages]
     assert set_shown(sandbox, test_set_id)["status"] == "in_process"
-    second = send(sandbox, test_set_id, "01", *invoice(sandbox, 302, wrong_cufe))
+    second = send(sandbox, test_set_id, "01", *invoice(sandbox, 302, wrong_cufe("2")))
     assert not second.accepted
     rejected_text = f"Set de prueba con identificador {test_set_id} se encuentra Rechazado."
     assert rejected_text in second.status_description

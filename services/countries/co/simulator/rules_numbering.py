@@ -1,7 +1,7 @@
 """Numbering: the InvoiceControl must repeat the issuer's resolution and the number fall inside.
 
 Only documents numbered under a DIAN resolution carry InvoiceControl: invoices (01, 02, 04 from
-an invoice range, 03 from a contingency range) and documento soporte (05, from its own range).
+an invoice range, 03 from a paper contingency range) and documento soporte (05, from its own range).
 Notes (91, 92, 95) are numbered by the issuer alone. Texts as DIAN's validator words them.
 """
 
@@ -51,7 +51,7 @@ RANGE_KINDS = {
     "01": "invoice",
     "02": "invoice",
     "04": "invoice",
-    "03": "contingency",
+    "03": "paper",
     "05": "support",
 }
 
