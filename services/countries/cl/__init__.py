@@ -1,0 +1,1 @@
+"""Chile: SII documentos tributarios electrónicos (DTE)."""
