@@ -253,6 +253,37 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
             raise AssertionError("unreachable") from None
         return range_view(numbering)
 
+    async def LoadNumberingFile(self, request, context):
+        """Register a range from the authority's file (CL: a CAF); its private key is dropped
+        here and must go to the signing service."""
+        try:
+            pack = pack_for(request.country, field="country")
+            numbering_file = pack.parse_numbering_file(request.issuer, request.content, "content")
+            numbering = await asyncio.to_thread(self.app.register_range, numbering_file.range)
+        except InputRejected as refusal:
+            await abort(context, refusal)
+            raise AssertionError("unreachable") from None
+        return range_view(numbering)
+
+    async def AnnulNumbers(self, request, context):
+        """Annul unused numbers of a range, with a reason."""
+        try:
+            try:
+                range_id = uuid.UUID(request.range_id)
+            except ValueError:
+                raise InputRejected("range_id", "must be a UUID") from None
+            numbering = await asyncio.to_thread(
+                self.app.annul_numbers,
+                range_id,
+                request.number_from,
+                request.number_to,
+                request.reason,
+            )
+        except InputRejected as refusal:
+            await abort(context, refusal)
+            raise AssertionError("unreachable") from None
+        return range_view(numbering)
+
     async def ListNumberingRanges(self, request, context):
         """Registered ranges with how many numbers remain."""
         ranges = await asyncio.to_thread(self.app.all_ranges)

@@ -131,10 +131,28 @@ class IssuingApp(ServiceApplication):
             technical_key_sealed=self.vault.seal(
                 spec.technical_key.encode(), f"technical-key|{range_id}"
             ),
+            public_authorization=spec.public_authorization,
         )
         self.record(numbering)
         with self._lock:
             self._ranges[(spec.country, spec.issuer)].add(range_id)
+        return numbering
+
+    def annul_numbers(
+        self, range_id: uuid.UUID, number_from: int, number_to: int, reason: str
+    ) -> NumberingRange:
+        """Annul unused numbers of a range, with the reason (an event on the range's trail)."""
+        try:
+            numbering: NumberingRange = self.repository.get(range_id)
+        except AggregateNotFoundError:
+            raise InputRejected("range_id", "no such range", grpc.StatusCode.NOT_FOUND) from None
+        if not reason.strip():
+            raise InputRejected("reason", "is required: say why the numbers are annulled")
+        try:
+            numbering.annul(number_from=number_from, number_to=number_to, reason=reason.strip())
+        except ValueError as problem:
+            raise precondition_failed("number_from", str(problem)) from None
+        self.record(numbering)
         return numbering
 
     def technical_key(self, numbering: NumberingRange) -> str:

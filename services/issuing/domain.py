@@ -188,6 +188,7 @@ class NumberingRange(Aggregate):
         valid_from: date,
         valid_to: date,
         technical_key_sealed: str,
+        public_authorization: str = "",
     ) -> None:
         self.country = country
         self.issuer = issuer
@@ -199,7 +200,9 @@ class NumberingRange(Aggregate):
         self.valid_from = valid_from
         self.valid_to = valid_to
         self.technical_key_sealed = technical_key_sealed
+        self.public_authorization = public_authorization
         self.next_number = range_from
+        self.annulled: list[list[int]] = []  # [from, to] blocks of numbers annulled unused
         # numbers taken from paper (CO type 03), by number as text: JSON-friendly for snapshots
         self.paper: dict[str, str] = {}
         self.warned_running_out = False
@@ -207,8 +210,30 @@ class NumberingRange(Aggregate):
 
     @property
     def remaining(self) -> int:
-        """Numbers still available."""
-        return self.range_to - self.next_number + 1
+        """Numbers still available (not given, not annulled)."""
+        left = self.range_to - self.next_number + 1
+        for low, high in self.annulled:
+            left -= max(0, min(high, self.range_to) - max(low, self.next_number) + 1)
+        return max(0, left)
+
+    def available_from(self, number: int) -> int:
+        """The first number at or after `number` that is not annulled."""
+        moved = True
+        while moved:
+            moved = False
+            for low, high in self.annulled:
+                if low <= number <= high:
+                    number, moved = high + 1, True
+        return number
+
+    def numbers_from(self, first: int, count: int) -> list[int]:
+        """The next `count` available numbers starting at `first`, skipping annulled blocks."""
+        numbers, number = [], first
+        for _ in range(count):
+            number = self.available_from(number)
+            numbers.append(number)
+            number += 1
+        return numbers
 
     def is_valid_on(self, day: date) -> bool:
         """Whether the authorisation covers `day`."""
@@ -221,9 +246,22 @@ class NumberingRange(Aggregate):
             raise ValueError(
                 f"numbers must be consecutive: next is {self.next_number}, got {first}"
             )
-        if first + len(documents) - 1 > self.range_to:
+        numbers = self.numbers_from(first, len(documents))
+        if numbers and numbers[-1] > self.range_to:
             raise ValueError("numbering range exhausted")
-        self.next_number = first + len(documents)
+        self.next_number = self.available_from(numbers[-1] + 1 if numbers else first)
+
+    @event("NumbersAnnulled")
+    def annul(self, *, number_from: int, number_to: int, reason: str) -> None:
+        """Unused numbers that will never be given (CL: anulación de folios), with the reason."""
+        if not self.next_number <= number_from <= number_to <= self.range_to:
+            raise ValueError(
+                f"only unused numbers can be annulled: {self.next_number}-{self.range_to}"
+            )
+        if any(low <= number_to and number_from <= high for low, high in self.annulled):
+            raise ValueError("those numbers are already annulled")
+        self.annulled.append([number_from, number_to])
+        self.next_number = self.available_from(self.next_number)
 
     def paper_holder(self, number: int) -> str | None:
         """The document a paper number was already entered as, if any."""

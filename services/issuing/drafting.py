@@ -185,6 +185,7 @@ class Drafter:
         next_number = numbering.next_number
         for index in indexes:
             order = orders[index]
+            next_number = numbering.available_from(next_number)
             if next_number > numbering.range_to:
                 outcomes[index].error = _exhausted(numbering, order.range_field)
                 continue
@@ -303,6 +304,7 @@ class Drafter:
             valid_from=numbering.valid_from,
             valid_to=numbering.valid_to,
             technical_key=technical_key,
+            public_authorization=numbering.public_authorization,
         )
         draft = order.pack.build_draft(order.document, issuer, slot, issued_at)
         return Document(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, datetime
 from typing import Any
 
 from google.protobuf.json_format import ParseDict
@@ -10,6 +11,7 @@ from google.protobuf.json_format import ParseDict
 from services.core.envelope import timestamp
 from services.core.rejection import InputRejected
 from services.countries.pack import IssuerProfile
+from services.countries.registry import pack_for
 from services.issuing.directory import Summary
 from services.issuing.domain import Document, NumberingRange, State
 from timbra.v1 import document_pb2, issuing_pb2
@@ -106,6 +108,23 @@ def document_view(
     return view
 
 
+def range_warnings(numbering: NumberingRange, today: date | None = None) -> list[str]:
+    """What an operator should know about a range now."""
+    today = today or datetime.now(pack_for(numbering.country).timezone).date()
+    warnings = []
+    if numbering.remaining == 0:
+        warnings.append("exhausted")
+    elif numbering.warned_running_out:
+        warnings.append(f"running out: {numbering.remaining} numbers left")
+    if today > numbering.valid_to:
+        warnings.append(f"expired on {numbering.valid_to}")
+    elif (numbering.valid_to - today).days <= 30:
+        warnings.append(
+            f"expires on {numbering.valid_to} ({(numbering.valid_to - today).days} days)"
+        )
+    return warnings
+
+
 def range_view(numbering: NumberingRange) -> issuing_pb2.NumberingRange:
     """A NumberingRange message; the technical key is never returned."""
     return issuing_pb2.NumberingRange(
@@ -121,6 +140,7 @@ def range_view(numbering: NumberingRange) -> issuing_pb2.NumberingRange:
         valid_to=numbering.valid_to.isoformat(),
         next_number=numbering.next_number,
         remaining=numbering.remaining,
+        warnings=range_warnings(numbering),
     )
 
 

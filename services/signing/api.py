@@ -53,6 +53,27 @@ class SigningServicer(signing_pb2_grpc.SigningServicer):
             raise AssertionError("unreachable") from None
         return certificate_info(certificate)
 
+    async def RegisterFolioKey(self, request, context):
+        """Store a numbering file's private key (CL: a CAF's RSASK), sealed."""
+        try:
+            if not request.issuer:
+                raise InputRejected("issuer", "is required (the issuer's tax id)")
+            key_id, public_sha256 = await asyncio.to_thread(
+                self.app.keyring.register_folio_key,
+                request.country,
+                request.issuer,
+                request.content,
+            )
+        except InputRejected as refusal:
+            await abort(context, refusal)
+            raise AssertionError("unreachable") from None
+        return signing_pb2.FolioKeyInfo(
+            country=request.country,
+            issuer=request.issuer,
+            key_id=key_id,
+            public_key_sha256=public_sha256,
+        )
+
     async def ListCertificates(self, request, context):
         """Registered certificates, public details only."""
         found = await asyncio.to_thread(self.app.keyring.certificates, request.issuer)

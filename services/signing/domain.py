@@ -36,6 +36,28 @@ class Certificate(Aggregate):
         self.sealed = sealed
 
 
+class FolioKeys(Aggregate):
+    """An issuer's folio (CAF) private keys, sealed; the signer stamps TEDs with them."""
+
+    @staticmethod
+    def id_for(country: str, issuer: str) -> uuid.UUID:
+        """The folio keys of one issuer."""
+        return uuid.uuid5(_NAMESPACE, f"folio-keys|{country}|{issuer}")
+
+    create_id = id_for
+
+    @event("FolioKeysOpened")
+    def __init__(self, *, country: str, issuer: str) -> None:
+        self.country = country
+        self.issuer = issuer
+        self.keys: dict[str, str] = {}  # key id -> sealed PEM
+
+    @event("FolioKeyRegistered")
+    def register(self, *, key_id: str, sealed: str, public_key_sha256: str) -> None:
+        """A numbering authorisation's private key (registering it again replaces it)."""
+        self.keys[key_id] = sealed
+
+
 class Signature(Aggregate):
     """What became of one drafted document at the signing stage."""
 

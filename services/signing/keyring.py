@@ -6,9 +6,11 @@ each issuer's signer is built once and reused, and only rebuilt when its certifi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +24,7 @@ from services.core.store import ServiceApplication
 from services.core.vault import Vault
 from services.countries.pack import Credentials, DocumentSigner
 from services.countries.registry import pack_for
-from services.signing.domain import Certificate
+from services.signing.domain import Certificate, FolioKeys
 
 # How often a cached signer checks whether its certificate was replaced by another process.
 _RECHECK_SECONDS = 5.0
@@ -75,6 +77,16 @@ def _check_validity(cert: x509.Certificate) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A signer built from stored credentials, and the versions it was built from."""
+
+    versions: tuple[int, int]
+    checked: float
+    signer: DocumentSigner
+    certificate: x509.Certificate
+
+
 class Keyring:
     """Signers per issuer, built from sealed certificates once and reused."""
 
@@ -82,9 +94,7 @@ class Keyring:
         self.app = app
         self.vault = vault
         self._lock = threading.Lock()
-        self._signers: dict[
-            tuple[str, str], tuple[int, float, DocumentSigner, x509.Certificate]
-        ] = {}
+        self._signers: dict[tuple[str, str], _Loaded] = {}
 
     def register(
         self, country: str, issuer: str, pkcs12_bytes: bytes, password: str
@@ -107,15 +117,52 @@ class Keyring:
             self._signers.pop((country, issuer), None)
         return certificate
 
+    def register_folio_key(self, country: str, issuer: str, content: bytes) -> tuple[str, str]:
+        """Store a numbering file's private key (CL: a CAF's RSASK), sealed; returns its key
+        id and the SHA-256 of its public key. The file is validated by the country pack."""
+        numbering_file = pack_for(country, field="country").parse_numbering_file(
+            issuer, content, "content"
+        )
+        if not numbering_file.private_key_pem:
+            raise InputRejected("content", "holds no private key to register")
+        keys_id = FolioKeys.id_for(country, issuer)
+        try:
+            keys: FolioKeys = self.app.repository.get(keys_id)
+        except AggregateNotFoundError:
+            keys = FolioKeys(country=country, issuer=issuer)
+        private = serialization.load_pem_private_key(numbering_file.private_key_pem, None)
+        public_sha256 = hashlib.sha256(
+            private.public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        ).hexdigest()
+        keys.register(
+            key_id=numbering_file.key_id,
+            sealed=self.vault.seal(
+                numbering_file.private_key_pem, f"folio-key|{keys_id}|{numbering_file.key_id}"
+            ),
+            public_key_sha256=public_sha256,
+        )
+        self.app.record(keys)
+        with self._lock:
+            self._signers.pop((country, issuer), None)
+        return numbering_file.key_id, public_sha256
+
+    def _folio_keys(self, country: str, issuer: str) -> FolioKeys | None:
+        keys_id = FolioKeys.id_for(country, issuer)
+        if not self.app.recorder.select_events(keys_id, limit=1):
+            return None
+        return self.app.repository.get(keys_id)
+
     def signer(self, country: str, issuer: str) -> tuple[DocumentSigner, x509.Certificate]:
         """The issuer's signer and certificate; raises NoCertificate when it has none usable."""
         key = (country, issuer)
         now = time.monotonic()
         with self._lock:
             cached = self._signers.get(key)
-        if cached is not None and now - cached[1] < _RECHECK_SECONDS:
-            _check_validity(cached[3])
-            return cached[2], cached[3]
+        if cached is not None and now - cached.checked < _RECHECK_SECONDS:
+            _check_validity(cached.certificate)
+            return cached.signer, cached.certificate
         cert_id = Certificate.id_for(country, issuer)
         try:
             certificate: Certificate = self.app.repository.get(cert_id)
@@ -123,17 +170,30 @@ class Keyring:
             raise NoCertificate(
                 f"no signing certificate is registered for issuer {issuer}"
             ) from None
-        if cached is not None and cached[0] == certificate.version:
+        folio_keys = self._folio_keys(country, issuer)
+        versions = (certificate.version, folio_keys.version if folio_keys else 0)
+        if cached is not None and cached.versions == versions:
             with self._lock:
-                self._signers[key] = (cached[0], now, cached[2], cached[3])
-            return cached[2], cached[3]
+                self._signers[key] = dataclasses.replace(cached, checked=now)
+            _check_validity(cached.certificate)
+            return cached.signer, cached.certificate
         secret = self.vault.open(certificate.sealed, f"certificate|{cert_id}")
         size = int.from_bytes(secret[:2], "big")
         password, pkcs12_bytes = secret[2 : 2 + size].decode(), secret[2 + size :]
         _, credentials = certificate_details(pkcs12_bytes, password)
+        if folio_keys is not None:
+            credentials = dataclasses.replace(
+                credentials,
+                folio_keys={
+                    key_id: serialization.load_pem_private_key(
+                        self.vault.open(sealed, f"folio-key|{folio_keys.id}|{key_id}"), None
+                    )
+                    for key_id, sealed in folio_keys.keys.items()
+                },
+            )
         signer = pack_for(country).create_signer(credentials)
         with self._lock:
-            self._signers[key] = (certificate.version, now, signer, credentials.certificate)
+            self._signers[key] = _Loaded(versions, now, signer, credentials.certificate)
         _check_validity(credentials.certificate)
         return signer, credentials.certificate
 

@@ -69,6 +69,11 @@ class Dispatcher:
         self._deadlines: dict[uuid.UUID, tuple[str, datetime]] = {}
         self._polls: dict[uuid.UUID, int] = {}
         self._probes: dict[str, uuid.UUID] = {}  # per country: the document that probes next
+        # Clients that deliver many documents at once (SII: EnvioDTE) get them in batches per
+        # issuer, flushed when full or when the oldest has waited the client's batch_wait.
+        self._batches: dict[tuple[str, str], list[tuple[float, Submission]]] = {}
+        self._batch_ready = threading.Condition()
+        self._batch_limits: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
         self._threads = [
             threading.Thread(target=self._work, name=f"transmit-{n}", daemon=True)
@@ -104,6 +109,8 @@ class Dispatcher:
             self._queue.put(None)
         with self._later_lock:
             self._later_lock.notify_all()
+        with self._batch_ready:
+            self._batch_ready.notify_all()
         for thread in self._threads:
             thread.join(timeout=10)
         self.writer.close()
@@ -181,6 +188,9 @@ class Dispatcher:
                     self._decide(submission, verdict)
                 return
             delivery = client.reconcile(data) if submission.in_doubt else None
+            if delivery is None and client.batch_size > 1:
+                self._add_to_batch(submission, client)
+                return
             if delivery is None:
                 delivery = client.submit(data)
         except AuthorityUnavailable as problem:
@@ -269,6 +279,75 @@ class Dispatcher:
             polls = self._polls[submission_id] = self._polls.get(submission_id, 0) + 1
         # The authority needs a moment; back off gently while it works.
         self._later_by(submission_id, min(self.poll_seconds * 1.5 ** min(polls - 1, 8), 60.0))
+
+    # -- batches -------------------------------------------------------------------------
+
+    def _add_to_batch(self, submission: Submission, client: AuthorityClient) -> None:
+        key = (submission.country, submission.issuer)
+        with self._batch_ready:
+            batch = self._batches.setdefault(key, [])
+            if all(s.id != submission.id for _, s in batch):
+                batch.append((time.monotonic(), submission))
+            self._batch_limits[submission.country] = (client.batch_size, client.batch_wait)
+            if len(batch) >= client.batch_size:
+                self._batch_ready.notify()
+
+    def _due_batches(self) -> list[list[Submission]]:
+        now = time.monotonic()
+        due = []
+        with self._batch_ready:
+            for key in list(self._batches):
+                size, wait = self._batch_limits[key[0]]
+                batch = self._batches[key]
+                if len(batch) >= size or now - batch[0][0] >= wait:
+                    due.append([s for _, s in batch[:size]])
+                    rest = batch[size:]
+                    if rest:
+                        self._batches[key] = rest
+                    else:
+                        del self._batches[key]
+        return due
+
+    def _flush_batches(self) -> None:
+        clients: dict[str, AuthorityClient] = {}
+        try:
+            while not self._stop.is_set():
+                for batch in self._due_batches():
+                    country = batch[0].country
+                    if country not in clients:
+                        clients[country] = self.client_for(country)
+                    try:
+                        self._send_batch(batch, clients[country])
+                    except Exception:
+                        log.exception("delivering a batch of %d failed; retrying", len(batch))
+                        for submission in batch:
+                            self._later_by(submission.id, self.rules.retry_seconds)
+                with self._batch_ready:
+                    self._batch_ready.wait(0.2)
+        finally:
+            for client in clients.values():
+                client.close()
+
+    def _send_batch(self, batch: list[Submission], client: AuthorityClient) -> None:
+        country = batch[0].country
+        try:
+            deliveries = client.submit_batch([_data(s) for s in batch])
+        except AuthorityUnavailable as problem:
+            for submission in batch:
+                self._unavailable(submission, submission.attempts + 1, str(problem), False)
+            return
+        except SubmissionInDoubt as problem:
+            metrics.DELIVERY_FAILURES.labels(country, "in_doubt").inc()
+            for submission in batch:
+                submission.doubted(attempt=submission.attempts + 1, reason=str(problem))
+                self.writer.put(
+                    submission,
+                    then=lambda i=submission.id: self._later_by(i, self.in_doubt_seconds),
+                )
+            return
+        self.links.succeeded(country, 0)
+        for submission, delivery in zip(batch, deliveries, strict=True):
+            self._record_delivery(submission, delivery, submission.attempts + 1)
 
     # -- contingency ---------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """CUFE/CUDE and NIT check digits against DIAN's published vectors (dian-colombia.md §1.5, §4)."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -74,3 +75,39 @@ def test_nit_rejects_non_digits():
     with pytest.raises(ValueError):
         nit.check_digit("80019726A")
     assert not nit.is_valid("", "0")
+
+
+def _support_fields() -> cufe.KeyFields:
+    # A DS: the seller not obliged to invoice (supplier) is a cédula, the buyer the issuer.
+    return cufe.KeyFields(
+        number="SEDS984000001",
+        issue_date="2026-05-04",
+        issue_time="10:30:15-05:00",
+        line_extension=Decimal("60000.00"),
+        taxes={"01": Decimal("0.00")},
+        payable=Decimal("60000.00"),
+        supplier_nit="1018419008",
+        customer_id="900373076",
+        environment="2",
+    )
+
+
+def test_cuds_defaults_to_the_iva_only_layout():
+    fields = _support_fields()
+    preimage = (
+        "SEDS9840000012026-05-0410:30:15-05:0060000.00010.0060000.001018419008900373076246802"
+    )
+    assert fields.preimage("24680", taxes=("01",)) == preimage
+    assert cufe.cuds(fields, "24680") == hashlib.sha384(preimage.encode()).hexdigest()
+
+
+def test_cuds_dian_src_layout_puts_the_buyer_first_on_a_05_only():
+    fields = _support_fields()
+    taxes = "010.00040.00030.00"
+    ds = f"SEDS9840000012026-05-0410:30:15-05:0060000.00{taxes}60000.009003730761018419008246802"
+    adjustment = ds.replace("9003730761018419008", "1018419008900373076")
+    layout = cufe.CudsLayout.DIAN_SRC
+    assert cufe.cuds(fields, "24680", layout) == hashlib.sha384(ds.encode()).hexdigest()
+    assert cufe.cuds(fields, "24680", layout, document_type="95") == (
+        hashlib.sha384(adjustment.encode()).hexdigest()
+    )

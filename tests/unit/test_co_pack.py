@@ -13,7 +13,7 @@ from services.countries import registry
 from services.countries.co import demo, habilitacion
 from services.countries.co.pack import PACK, ColombiaPack
 from services.countries.co.xades import ColombianSigner
-from services.countries.pack import Credentials
+from services.countries.pack import Credentials, Reference
 
 
 def test_the_registry_finds_colombia():
@@ -83,3 +83,25 @@ def test_the_authority_client_is_dians_soap_client():
         assert callable(client.submit) and callable(client.reconcile)
     finally:
         client.close()
+
+
+def test_parsed_documents_expose_the_facts_services_read():
+    from tests.unit.test_co_documents import demo_request
+
+    invoice = PACK.parse_document(demo_request("01"), "document")
+    assert (invoice.range_field, invoice.paper_number, invoice.paper_issued_at) == (
+        "document.co.range_prefix",
+        None,
+        None,
+    )
+    assert invoice.reference is None
+    note = PACK.parse_document(demo_request("91"), "document")
+    assert isinstance(note.reference, Reference)
+    assert note.reference.document_type == "01" and len(note.reference.document_key) == 96
+    assert (note.document_type, note.currency) == ("91", "COP")
+    assert note.payable_amount > 0 and note.customer_id
+
+
+def test_the_contingency_variant_of_a_foreign_object_is_refused():
+    with pytest.raises(TypeError):
+        PACK.contingency_variant(object())

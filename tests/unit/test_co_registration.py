@@ -127,3 +127,94 @@ RANGE_CASES = [
 )
 def test_range_rules(change, field):
     assert range_refusal(change).field == field
+
+
+def test_an_issuer_in_habilitacion_keeps_its_test_set_and_ds_software():
+    profile = demo.issuer_profile(
+        test_set_id="2B7C94A6-0F3E-4D51-9A8B-6C1D2E3F4A5B", support_software=True
+    )
+    issuer = PACK.parse_issuer(profile, "issuer")
+    assert issuer.test_set_id == "2b7c94a6-0f3e-4d51-9a8b-6c1d2e3f4a5b"
+    assert issuer.support_software_id == demo.SANDBOX_SUPPORT_SOFTWARE_ID
+    assert issuer.support_software_pin == demo.SANDBOX_SUPPORT_SOFTWARE_PIN
+    assert demo.SANDBOX_SUPPORT_SOFTWARE_PIN not in repr(issuer)
+    plain = PACK.parse_issuer(demo.issuer_profile(), "issuer")
+    assert (plain.test_set_id, plain.support_software_id) == ("", "")
+
+
+NEW_ISSUER_CASES = [
+    ("test set not a UUID", lambda p: setattr(p, "test_set_id", "set-1"), "issuer.test_set_id"),
+    (
+        "DS pin without id",
+        lambda p: setattr(p, "support_software_pin", "1"),
+        "issuer.support_software_id",
+    ),
+    (
+        "DS id without pin",
+        lambda p: setattr(p, "support_software_id", "abc"),
+        "issuer.support_software_pin",
+    ),
+    (
+        "DS id with a space",
+        lambda p: (
+            setattr(p, "support_software_id", "a b"),
+            setattr(p, "support_software_pin", "1"),
+        ),
+        "issuer.support_software_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"), [c[1:] for c in NEW_ISSUER_CASES], ids=[c[0] for c in NEW_ISSUER_CASES]
+)
+def test_new_issuer_rules(change, field):
+    assert issuer_refusal(change).field == field
+
+
+def test_every_family_of_range_parses_with_its_own_requirements():
+    specs = {
+        spec.prefix: spec for spec in (PACK.parse_range(r, "r") for r in demo.sandbox_ranges())
+    }
+    assert specs["SETP"].document_types == ("01", "02", "04") and specs["SETP"].technical_key
+    assert (specs["CONT"].document_types, specs["CONT"].technical_key) == (("03",), "")
+    assert specs["SEDS"].document_types == ("05", "95") and specs["SEDS"].authorization
+    credit = specs["NC"]
+    assert (credit.document_types, credit.authorization) == (("91",), "")
+    assert credit.valid_from < date(2020, 1, 1) and credit.valid_to > date(9000, 1, 1)
+
+
+def test_an_empty_type_list_is_an_invoice_range():
+    request = demo.habilitacion_range()
+    request.ClearField("document_types")
+    assert PACK.parse_range(request, "range").document_types == ("01", "02", "04")
+
+
+def _family(types, **fields) -> issuing_pb2.NumberingRange:
+    return demo.range_request(types, "X", 1, 100, **fields)
+
+
+FAMILY_CASES = [
+    ("DS without resolution", _family(["05"]), "range.authorization"),
+    ("paper without resolution", _family(["03"]), "range.authorization"),
+    ("invoice without key", _family(["01"], authorization="1876"), "range.technical_key"),
+    ("notes with DS", _family(["91", "05"]), "range.document_types[1]"),
+    ("paper with invoices", _family(["03", "01"], authorization="1"), "range.document_types[1]"),
+    ("unknown type", _family(["07"]), "range.document_types[0]"),
+    ("note resolution letters", _family(["92"], authorization="R1"), "range.authorization"),
+]
+
+
+@pytest.mark.parametrize(
+    ("request_", "field"), [c[1:] for c in FAMILY_CASES], ids=[c[0] for c in FAMILY_CASES]
+)
+def test_range_family_rules(request_, field):
+    with pytest.raises(InputRejected) as caught:
+        PACK.parse_range(request_, "range")
+    assert caught.value.field == field
+
+
+def test_a_note_range_with_dates_keeps_them():
+    request = _family(["91", "92"], authorization="18760000009")
+    spec = PACK.parse_range(request, "range")
+    assert spec.valid_from == habilitacion.VALID_FROM and spec.document_types == ("91", "92")

@@ -127,6 +127,7 @@ def test_numbers_cannot_skip_or_overflow():
         valid_from=None,
         valid_to=None,
         technical_key_sealed="",
+        public_authorization="",
     )
     with pytest.raises(ValueError, match="consecutive"):
         numbering.assign(first=2, documents=["a"])
@@ -140,3 +141,34 @@ def test_secrets_are_sealed_in_the_events(issuing):
     assert not any(b"fc8eac422eba16e22ffd8c6f94b3f40a6e38162c" in state for state in stored)
     assert issuing.technical_key(numbering) == "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
     assert issuing.issuer_profile("co", ISSUER).software_pin == "12345"
+
+
+def test_annulled_numbers_are_skipped_and_recorded_with_their_reason(issuing):
+    issuing.register_range(range_spec(prefix="ANU", start=1, end=10))
+    [numbering] = [r for r in issuing.ranges("co", ISSUER) if r.prefix == "ANU"]
+    Drafter(issuing).draft(orders(2, seed=20, prefix="ANU"))  # ANU1, ANU2
+    issuing.annul_numbers(numbering.id, 4, 6, "talonario extraviado")
+    outcomes = Drafter(issuing).draft(orders(3, seed=21, prefix="ANU"))
+    assert [o.document.number for o in outcomes] == ["ANU3", "ANU7", "ANU8"]
+    numbering = issuing.repository.get(numbering.id)
+    assert numbering.remaining == 2  # 9 and 10
+    annulled = [
+        e for e in issuing.events.get(numbering.id) if type(e).__name__ == "NumbersAnnulled"
+    ]
+    assert [(e.number_from, e.number_to, e.reason) for e in annulled] == [
+        (4, 6, "talonario extraviado")
+    ]
+
+
+def test_only_unused_numbers_can_be_annulled_and_a_reason_is_required(issuing):
+    from services.core.rejection import InputRejected
+
+    issuing.register_range(range_spec(prefix="ANX", start=1, end=10))
+    [numbering] = [r for r in issuing.ranges("co", ISSUER) if r.prefix == "ANX"]
+    Drafter(issuing).draft(orders(3, seed=22, prefix="ANX"))
+    with pytest.raises(InputRejected) as used:
+        issuing.annul_numbers(numbering.id, 2, 5, "error")
+    assert used.value.code == grpc.StatusCode.FAILED_PRECONDITION
+    with pytest.raises(InputRejected) as no_reason:
+        issuing.annul_numbers(numbering.id, 5, 5, "  ")
+    assert no_reason.value.field == "reason"

@@ -17,10 +17,6 @@ connection pool (urllib3, thread-safe) is sized to `pool_size` keep-alive connec
 
 from __future__ import annotations
 
-import hashlib
-import io
-import zipfile
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -32,7 +28,6 @@ import zeep
 import zeep.exceptions
 from requests.adapters import HTTPAdapter
 
-from services.countries.co.clock import in_colombia
 from services.countries.co.dian_answers import (
     AUTHORITY,
     BatchStatus,
@@ -46,6 +41,7 @@ from services.countries.co.dian_answers import (
     verdict_from_response,
     verdict_of,
 )
+from services.countries.co.dian_files import file_names, zip_document, zip_documents
 from services.countries.co.wssecurity import DianWsSecurity
 from services.countries.pack import (
     AuthorityUnavailable,
@@ -56,11 +52,17 @@ from services.countries.pack import (
     Verdict,
 )
 
-__all__ = ["DianClient", "DianFault", "parse_message", "verdict_from_response"]
+__all__ = [
+    "DianClient",
+    "DianFault",
+    "file_names",
+    "parse_message",
+    "verdict_from_response",
+    "zip_document",
+    "zip_documents",
+]
 
 BINDING = "{http://wcf.dian.colombia}WSHttpBinding_IWcfDianCustomerServices"
-# Annex §6.5 file-name prefixes by document type; invoices (01, 02, 04) are "fv".
-_FILE_PREFIXES = {"91": "nc", "92": "nd", "96": "ar"}
 
 
 class DianFault(AuthorityUnavailable):
@@ -89,30 +91,6 @@ class NumberingRangeRefused(AuthorityUnavailable):
 def wsdl_path() -> str:
     """The packaged WSDL of WcfDianCustomerServices, as a local file path for zeep."""
     return str(resources.files("services.countries.co.wsdl") / "WcfDianCustomerServices.wsdl")
-
-
-def file_names(nit: str, document_type: str, number: str, sent_at: datetime) -> tuple[str, str]:
-    """(XML name, ZIP name) per the annex: fv + NIT(10) + 000 + yy + 8 hex, and z + the same."""
-    prefix = _FILE_PREFIXES.get(document_type, "fv")
-    # The annex's 8 hex digits are a consecutive of files sent; a digest of the document
-    # number gives a stable, collision-unlikely stand-in that needs no counter to survive.
-    serial = hashlib.sha256(number.encode()).hexdigest()[:8]
-    stem = f"{nit.zfill(10)}000{in_colombia(sent_at):%y}{serial}"
-    return f"{prefix}{stem}.xml", f"z{stem}.zip"
-
-
-def zip_document(xml_name: str, signed_xml: bytes) -> bytes:
-    """A ZIP holding exactly one XML, as SendBillSync requires."""
-    return zip_documents([(xml_name, signed_xml)])
-
-
-def zip_documents(files: Iterable[tuple[str, bytes]]) -> bytes:
-    """A ZIP of several XMLs (a SendBillAsync batch: at most 50)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files:
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _never_connected(error: requests.exceptions.ConnectionError) -> bool:

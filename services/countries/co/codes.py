@@ -110,7 +110,6 @@ SUPPORT_DOCUMENT = "05"
 CREDIT_NOTE = "91"
 DEBIT_NOTE = "92"
 SUPPORT_ADJUSTMENT = "95"
-RANGE_DOCUMENT_TYPES = frozenset({"01", "02", "04"})  # 02 and 04 share the invoice range
 STANDARD_OPERATION = "10"
 INVOICE_PROFILE = "DIAN 2.1: Factura Electrónica de Venta"
 
@@ -126,7 +125,6 @@ DIAN_AGENCY_ID = "195"
 DIAN_AGENCY_NAME = "CO, DIAN (Dirección de Impuestos y Aduanas Nacionales)"
 
 COLOMBIA = "CO"
-COLOMBIA_NAME = "Colombia"
 
 
 def qr_url(environment: str, document_key: str) -> str:

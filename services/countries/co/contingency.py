@@ -39,13 +39,3 @@ def parse_paper(co: document_pb2.ColombiaDocument, document_type: str, path: str
     if co.paper.number < 1:
         raise InputRejected(f"{path}.number", "must be the consecutive printed on the paper")
     return Paper(co.paper.number, parse_moment(co.paper.issued_at, f"{path}.issued_at"))
-
-
-def check_paper_moment(paper_issued_at: datetime, entered_at: datetime, path: str) -> None:
-    """A paper invoice is entered after it was issued, never before."""
-    if paper_issued_at > entered_at:
-        raise InputRejected(
-            f"{path}.issued_at",
-            f"the paper's moment {paper_issued_at.isoformat()} is in the future "
-            f"(entered {entered_at.isoformat()})",
-        )

@@ -215,7 +215,10 @@ def _commercial_terms(
         for line in document.lines:
             line.taxes.add(scheme=codes.RETE_FUENTE, percent="2.5")
     if rng.random() < 0.05:
-        document.allowance_charges.add(charge=True, reason="Flete de entrega", amount="12000.00")
+        # A flat delivery fee: its own base, 100 % of it (a percent is at most 100, FAQ06).
+        document.allowance_charges.add(
+            charge=True, reason="Flete de entrega", amount="12000.00", base_amount="12000.00"
+        )
     if customer.id_type == codes.NIT and rng.random() < 0.05:
         # An advance of about a third of the invoice, received some days before.
         payable = expected_totals(document).payable

@@ -27,6 +27,7 @@ from services.countries.co.exchange import ExchangeRate, parse_currency
 from services.countries.co.free_text import free_text
 from services.countries.co.lines import (
     FORBIDDEN,
+    OPTIONAL,
     InvoiceLine,
     LineRules,
     ParsedLine,
@@ -123,7 +124,7 @@ def _line_rules(kind: DocumentKind) -> LineRules:
         return support_document.ADJUSTMENT_LINES
     return LineRules(
         withholdings=kind.withholdings,
-        period=FORBIDDEN if kind.code == codes.DEBIT_NOTE else "optional",
+        period=FORBIDDEN if kind.code == codes.DEBIT_NOTE else OPTIONAL,
     )
 
 

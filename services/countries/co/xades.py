@@ -94,6 +94,11 @@ class _DianXAdESSigner(XAdESSigner):
         # DIAN's Id style; a fresh UUID per signature instead of signxml's token registry.
         self._id = f"xmldsig-{uuid.uuid4()}"
 
+    @property
+    def parser(self) -> etree.XMLParser:
+        """signxml re-reads the document with this parser: ours, which keeps CDATA as written."""
+        return _parser()
+
     def _build_xades_ds_object(self, sig_root: Any, signing_settings: SigningSettings) -> None:
         # Replaces signxml's version for three reasons: DIAN-style Ids on the Signature, its
         # first Reference, SignatureValue, KeyInfo and SignedProperties; no

@@ -4,12 +4,23 @@ pending and after, and the client's submit/poll over them."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from services.countries.co.client import UploadRefused, zip_document, zip_documents
+from services.countries.co.client import DianClient, UploadRefused, zip_document, zip_documents
 from services.countries.pack import Submission, SubmissionInDoubt
-from tests.integration.dian.support import NIT, UBL, Sandbox, find, poll_until, put, settle
+from tests.integration.dian.support import (
+    NIT,
+    UBL,
+    Sandbox,
+    enrol,
+    find,
+    poll_until,
+    put,
+    settle,
+    start,
+)
 
 
 @pytest.fixture
@@ -115,3 +126,23 @@ def test_a_test_set_that_does_not_exist_gets_no_zip_key(sandbox: Sandbox) -> Non
         sandbox.client.send_test_set_async(
             "z.zip", zip_document("fv.xml", signed), "11111111-2222-4333-8444-555555555555"
         )
+
+
+def test_a_batch_received_before_a_restart_is_processed_after_it(tmp_path: Path) -> None:
+    first = start(tmp_path / "state")
+    try:
+        enrolled = enrol(first)
+        put(f"{first.admin_url}/settings", {"processing_delay_ms": 600_000})
+        draft, signed = enrolled.invoice(seed=44)
+        receipt = enrolled.client.send_bill_async("z.zip", zip_document("fv.xml", signed))
+        assert enrolled.client.get_status_zip(receipt.zip_key).pending
+    finally:
+        assert first.stop() == 0
+    second = start(tmp_path / "state")  # the default delay again: processed soon after start
+    try:
+        client = DianClient(second.service_url, 10, credentials=enrolled.credentials)
+        (status,) = settle(client, receipt.zip_key).documents
+        assert status.is_valid and status.document_key == draft.document_key
+        client.close()
+    finally:
+        assert second.stop() == 0

@@ -8,16 +8,24 @@ signs it, so only the intended rule breaks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import requests
 from lxml import etree
 
 from services.core.simulators import SimulatorProcess
+from services.countries.co import demo
+from services.countries.co.clock import COLOMBIA_TIME
+from services.countries.co.pack import PACK
+from services.countries.co.verification import keys
+from services.countries.co.verification.reading import read_document
 from services.countries.pack import (
     Draft,
+    IssuerProfile,
+    NumberingSlot,
+    Submission,
     Verdict,
 )
 from tests.integration.dian.support import (
@@ -30,6 +38,91 @@ from tests.integration.dian.support import (
     resolution_for,
     rules,
 )
+from timbra.v1 import document_pb2
+
+# --- helpers shared by the test_rules_* modules ---------------------------------------------
+
+
+def rekey(root: etree._Element, secret: str) -> None:
+    """Give an edited, unsigned document the key its new values give (as its issuer would)."""
+    find(root, "cbc:UUID").text = keys.document_key(read_document(root), secret)
+
+
+def build(
+    sandbox: Sandbox,
+    kind: str,
+    slot: NumberingSlot,
+    *,
+    seed: int = 1,
+    references: Sequence[document_pb2.BillingReference] | None = None,
+    edit: Callable[[etree._Element], None] | None = None,
+    sign_as_of: timedelta = timedelta(0),
+    paper_range: tuple[int, int] | None = None,
+    issuer: IssuerProfile | None = None,
+    secret: str | None = None,
+) -> bytes:
+    """A signed document of any DIAN type, built by the pack from the demo generator.
+
+    `edit` changes the unsigned XML, which is then re-keyed with `secret`, by default the
+    type's own (the slot's technical key for 01, 02 and 04, the software PIN for the others).
+    Type 04 is an 01 issued during a DIAN outage.
+    """
+    issuer = issuer or sandbox.issuer
+    generated = "01" if kind == "04" else kind
+    (request,) = demo.generate_documents(
+        1,
+        issuer.tax_id,
+        seed=seed,
+        document_type=generated,
+        references=references,
+        paper_range=paper_range,
+    )
+    document = PACK.parse_document(request, "document")
+    if kind == "04":
+        document = PACK.contingency_variant(document)
+    draft = PACK.build_draft(document, issuer, slot, datetime.now(COLOMBIA_TIME))
+    unsigned = draft.unsigned_xml
+    if edit is not None:
+        root = etree.fromstring(unsigned)
+        edit(root)
+        if secret is None:
+            cufe = keys.key_spec(kind) is keys.CUFE
+            secret = slot.technical_key if cufe else issuer.software_pin
+        rekey(root, secret)
+        unsigned = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return sandbox.signer.sign(unsigned, draft.issued_at + sign_as_of).signed_xml
+
+
+def reference_to(signed: bytes) -> document_pb2.BillingReference:
+    """How a note names the signed document it corrects."""
+    facts = read_document(etree.fromstring(signed))
+    return document_pb2.BillingReference(
+        number=facts.number,
+        document_key=facts.uuid,
+        issue_date=facts.issue_date,
+        document_type=facts.document_type,
+    )
+
+
+def send(sandbox: Sandbox, signed: bytes) -> Verdict:
+    """Submit a signed document under the number and key written in it."""
+    root = etree.fromstring(signed)
+    number, key = find(root, "cbc:ID").text, find(root, "cbc:UUID").text
+    submission = Submission("doc", sandbox.issuer.tax_id, "01", number, key, signed, "2")
+    return sandbox.client.submit(submission).verdict
+
+
+def edited(sandbox: Sandbox, *edits: Callable[[etree._Element], None]) -> list[str]:
+    """The rules broken by a pack invoice after `edits` to its unsigned XML (then re-keyed)."""
+
+    def edit(root: etree._Element) -> None:
+        for change in edits:
+            change(root)
+        rekey(root, sandbox.resolution["technical_key"])
+
+    _, signed = sandbox.invoice(edit=edit)
+    return rules(send(sandbox, signed))
+
 
 # --- acceptance --------------------------------------------------------------------------
 

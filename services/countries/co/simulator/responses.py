@@ -117,7 +117,7 @@ def batch_failure(status_code: str, description: str) -> DianAnswer:
     return DianAnswer(False, status_code, description)
 
 
-def test_set_status(test_set_id: str, status_text: str) -> DianAnswer:
+def set_status_line(test_set_id: str, status_text: str) -> DianAnswer:
     """The test set's status line DIAN adds in habilitación (StatusCode 2)."""
     return DianAnswer(
         False, "2", f"Set de prueba con identificador {test_set_id} se encuentra {status_text}."

@@ -139,7 +139,7 @@ class DianService:
             if upload.test_set_id and (test_set is None or test_set.status != IN_PROCESS):
                 # A decided set takes no more documents: the batch only reports the set.
                 status = test_set.status_text if test_set else "inexistente"
-                answer = responses.test_set_status(upload.test_set_id, status)
+                answer = responses.set_status_line(upload.test_set_id, status)
                 await self.in_database(
                     self.batches.finish, upload.zip_key, [], "2", answer.status_description
                 )
@@ -249,5 +249,5 @@ class DianService:
         answers = list(state.answers)
         test_set = self.test_sets.get(state.test_set_id) if state.test_set_id else None
         if test_set is not None and test_set.status != IN_PROCESS:
-            answers.append(responses.test_set_status(test_set.test_set_id, test_set.status_text))
+            answers.append(responses.set_status_line(test_set.test_set_id, test_set.status_text))
         return answers
