@@ -1,4 +1,4 @@
-"""The demo ERP's Colombian invoices: valid, varied and reproducible."""
+"""The demo ERP's Colombian documents: valid, varied and reproducible, for every DIAN type."""
 
 from __future__ import annotations
 

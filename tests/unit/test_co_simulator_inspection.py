@@ -58,7 +58,8 @@ def test_the_facts_are_read_from_the_xml() -> None:
     facts = read_invoice(parse(invoice()))
     assert facts.number == "SETP990000001" and facts.consecutive == "990000001"
     assert facts.uuid == "ab" * 48 and facts.uuid_scheme_id == "2"
-    assert facts.taxes == {"01": Decimal("19000.00")} and facts.totals.payable == Decimal("119000.00")
+    assert facts.taxes == {"01": Decimal("19000.00")}
+    assert facts.totals.payable == Decimal("119000.00")
     assert (facts.supplier_nit, facts.customer_id) == ("900373076", "222222222222")
     assert (facts.authorization, facts.prefix, facts.software_id) == ("18760000001", "SETP", "sw")
     assert facts.security_code == "cafe"

@@ -535,8 +535,3 @@ def test_a_nota_de_ajuste_of_an_unknown_documento_soporte_is_nsbg04() -> None:
     assert (finding.rule, finding.text) == ("NSBG04", "CUDS de DS referenciada no existe.")
     foreign = replace(DS_ORIGINAL, nit=OTHER)
     assert rules_of(judge(support("95"), accepted=(foreign,))) == ["NSBG04b"]
-
-
-def test_the_old_evaluate_call_still_works_until_the_service_passes_a_context() -> None:
-    assert evaluate(facts(), (), SIGNED, RESOLUTION, SOFTWARE) == []
-    assert [f.rule for f in evaluate(facts(), (), SIGNED, None, SOFTWARE)] == ["FAB05b"]

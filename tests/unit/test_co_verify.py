@@ -7,6 +7,7 @@ import json
 import threading
 import time
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -20,13 +21,14 @@ from services.countries.co.attached_document import build_attached_document
 from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
-from services.countries.co.verification import keys
+from services.countries.co.verification import keys, schema_check
 from services.countries.co.verification.reading import read_document
 from services.countries.co.verification.report import Status, VerificationReport
-from services.countries.co.verify import MAX_FILE_BYTES, verify_file
+from services.countries.co.verify import MAX_FILE_BYTES, verify_bytes, verify_file
 from services.countries.co.xades import ColombianSigner
 from services.countries.pack import Credentials
 from services.signing import testca
+from timbra.v1 import document_pb2
 
 KEY = habilitacion.TECHNICAL_KEY
 PIN = demo.SANDBOX_SOFTWARE_PIN
@@ -154,6 +156,89 @@ def test_the_certificate_chain_is_enforced_only_with_a_trust_store(tmp_path: Pat
 
     broken = verify_file(path, trust_store=write(tmp_path, b"not a pem", "bad.pem"))
     assert "trust store" in broken.error and not broken.passed
+
+
+def pack_document(kind: str) -> tuple[bytes, str]:
+    """A signed document of any type from the pack, and the secret its key needs."""
+    issuer = parse_issuer(demo.issuer_profile(), "issuer")
+    references = None
+    if kind in ("91", "92", "95"):
+        corrected = read_document(
+            etree.fromstring(pack_document("05" if kind == "95" else "01")[0])
+        )
+        references = [
+            document_pb2.BillingReference(
+                number=corrected.number,
+                document_key=corrected.uuid,
+                issue_date=corrected.issue_date,
+                document_type=corrected.document_type,
+            )
+        ]
+    paper = (1, 1) if kind == "03" else None
+    generated = "01" if kind == "04" else kind
+    (request,) = demo.generate_documents(
+        1, issuer.tax_id, seed=6, document_type=generated, references=references, paper_range=paper
+    )
+    document = PACK.parse_document(request, "document")
+    if kind == "04":
+        document = PACK.contingency_variant(document)
+    cufe = kind in ("01", "02", "04")
+    slot = habilitacion.slot(990000005)
+    if not cufe:
+        # Paper (03) and DS (05) ranges have a resolution but no key; notes have neither.
+        authorization = "18760000009" if kind in ("03", "05") else ""
+        prefix = {"03": "CONT", "05": "SEDS"}.get(kind, "N")
+        slot = replace(slot, authorization=authorization, prefix=prefix, technical_key="")
+        slot = replace(slot, number=1, range_from=1, range_to=999)
+    draft = PACK.build_draft(document, issuer, slot, NOW)
+    signed = signer().sign(draft.unsigned_xml, draft.issued_at).signed_xml
+    return signed, KEY if cufe else PIN
+
+
+@pytest.mark.parametrize("kind", ["01", "02", "03", "04", "05", "91", "92", "95"])
+def test_every_document_type_of_the_pack_verifies_with_its_own_secret(
+    tmp_path: Path, kind: str
+) -> None:
+    signed, secret = pack_document(kind)
+    options = {"technical_key": secret} if secret == KEY else {"pin": secret}
+    report = verify_file(write(tmp_path, signed), **options)
+    assert report.passed, report.render()
+    assert report.document_type == kind and statuses(report, "key") == [Status.PASS]
+    expected = {"01": "CUFE", "02": "CUFE", "04": "CUFE", "05": "CUDS", "95": "CUDS"}
+    assert report.key_name == expected.get(kind, "CUDE")
+
+
+def test_the_cuds_layout_is_a_switch_and_the_other_layout_is_named(tmp_path: Path) -> None:
+    signed, pin = pack_document("05")  # keyed with the default layout (IVA only)
+    path = write(tmp_path, signed)
+    assert verify_file(path, pin=pin, variant=keys.CudsVariant.TAX_01_ONLY).passed
+    other = verify_file(path, pin=pin, variant=keys.CudsVariant.DIAN_SOURCE)
+    (check,) = other.check("key")
+    assert check.status is Status.FAIL and "matches the tax-01-only CUDS layout" in check.detail
+
+
+def test_documents_in_memory_are_verified_the_same_way() -> None:
+    anchors = [authority().certificate]
+    report = verify_bytes(signed_invoice(), "memory", technical_key=KEY, trust_anchors=anchors)
+    assert report.passed and statuses(report, "certificate.chain") == [Status.PASS]
+    assert "refused" in verify_bytes(b" " * (MAX_FILE_BYTES + 1)).error
+
+
+def test_without_a_schema_validator_the_schema_is_reported_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema_check, "schemas", None)
+    report = verify_file(write(tmp_path, signed_invoice()), technical_key=KEY)
+    (check,) = report.check("schema")
+    assert check.status is Status.UNAVAILABLE and not check.enforced and report.passed
+
+
+def test_a_schema_invalid_document_fails_the_schema_check(tmp_path: Path) -> None:
+    invalid = signed_invoice().replace(
+        b"<cbc:UBLVersionID>", b"<cbc:Unknown/><cbc:UBLVersionID>", 1
+    )
+    report = verify_file(write(tmp_path, invalid), technical_key=KEY)
+    assert statuses(report, "schema") == [Status.FAIL] and not report.passed
 
 
 # --- containers ----------------------------------------------------------------------------
@@ -297,6 +382,14 @@ def test_references_and_schema_locations_pointing_outside_are_not_followed(
     report = verify_file(write(tmp_path, etree.tostring(root, xml_declaration=True)))
     (check,) = report.check("signature")
     assert check.status is Status.FAIL and "fuera del documento" in check.detail
+
+    # A KeyInfo that points elsewhere for the key: the key is taken from X509Certificate only.
+    root = etree.fromstring(signed_invoice())
+    key_info = root.find(".//{http://www.w3.org/2000/09/xmldsig#}KeyInfo")
+    retrieval = etree.SubElement(key_info, "{http://www.w3.org/2000/09/xmldsig#}RetrievalMethod")
+    retrieval.set("URI", f"{watched}/key")
+    report = verify_file(write(tmp_path, etree.tostring(root, xml_declaration=True)))
+    assert [c.status for c in report.check("signature.reference")][1] is Status.FAIL
 
 
 def test_a_huge_file_is_refused_unread(tmp_path: Path) -> None:

@@ -78,9 +78,7 @@ class ColombiaPack:
         # Imported here so that parsing and building never load the SOAP stack.
         from services.countries.co.client import DianClient
 
-        if credentials is None:
-            return DianClient(endpoint=endpoint, timeout=timeout)
-        return DianClient(endpoint=endpoint, timeout=timeout, credentials=credentials)  # type: ignore[call-arg]
+        return DianClient(endpoint=endpoint, timeout=timeout, credentials=credentials)
 
 
 def _ours(document: ParsedDocument) -> ColombianInvoice:

@@ -29,6 +29,7 @@ from services.countries.pack import (
     Verdict,
 )
 from tests.integration.dian.support import (
+    NIT,
     OTHER_NIT,
     TODAY,
     UBL,
@@ -39,6 +40,8 @@ from tests.integration.dian.support import (
     rules,
 )
 from timbra.v1 import document_pb2
+
+OTHER_SW = "7d1e5c2a-3b4f-4a6e-9c8d-0e1f2a3b4c5d"
 
 # --- helpers shared by the test_rules_* modules ---------------------------------------------
 
@@ -291,6 +294,14 @@ def test_issue_dates_outside_the_authorised_period_are_fad09a_and_fad09b(
     slot = sandbox.slot(past, valid_to=TODAY)
     draft, signed = sandbox.invoice(slot, edit=declare("EndDate", yesterday))
     assert rules(sandbox.submit(draft, signed)) == ["FAD09b"]
+
+
+def test_a_range_associated_with_other_software_is_fab05c(sandbox: Sandbox) -> None:
+    admin = sandbox.simulator.admin_url
+    other = post(f"{admin}/issuers", {"nit": NIT, "name": "Demo S.A.S.", "software_id": OTHER_SW})
+    associated = resolution_for(sandbox, prefix="ASOC", software_id=other["software_id"])
+    draft, signed = sandbox.invoice(sandbox.slot(associated))
+    assert rules(sandbox.submit(draft, signed)) == ["FAB05c"]
 
 
 def test_a_security_code_from_another_pin_is_fab27b(sandbox: Sandbox) -> None:

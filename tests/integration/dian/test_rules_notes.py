@@ -86,6 +86,16 @@ def test_note_reference_rules(sandbox: Sandbox, invoice: bytes, kind: str, prefi
     assert note(sandbox, kind, invoice, earlier, timedelta(days=-1)) == [f"{prefix}BG06"]
 
 
+def test_a_note_of_operation_20_without_its_reference_is_cbg02(
+    sandbox: Sandbox, invoice: bytes
+) -> None:
+    def unreference(root: etree._Element) -> None:
+        reference = find(root, "cac:BillingReference")
+        reference.getparent().remove(reference)
+
+    assert note(sandbox, "91", invoice, unreference) == ["CBG02"]
+
+
 def test_a_note_of_another_issuers_invoice_is_cbg04b(sandbox: Sandbox) -> None:
     admin = sandbox.simulator.admin_url
     software = post(f"{admin}/issuers", {"nit": OTHER_NIT, "name": "Otra S.A.S."})

@@ -42,9 +42,9 @@ class Resolution:
     range_to: int
     valid_from: date
     valid_to: date
-    technical_key: str  # "" for documento soporte ranges, which DIAN gives no key
+    technical_key: str  # "" for documento soporte and paper ranges, which DIAN gives no key
     resolution_date: date
-    kind: str = "invoice"  # "invoice" (FE, notes) or "support" (documento soporte)
+    kind: str = "invoice"  # "invoice" (01, 02, 04), "support" (05) or "paper" (03)
     software_ids: tuple[str, ...] = ()  # associated software; empty: all of the NIT's
 
     def as_json(self) -> dict[str, object]:
@@ -158,7 +158,7 @@ class Registry:
         software_id: str | None = None,
     ) -> Resolution:
         """Authorise a numbering range for a registered issuer, with a fresh technical key
-        (none for documento soporte), associated with `software_id` or all its software."""
+        (invoice ranges only), associated with `software_id` or all its software."""
         if not self.is_enrolled(nit):
             raise UnknownIssuer(nit)
         # A provider's software (another NIT's) may be associated too, as in DIAN's portal.

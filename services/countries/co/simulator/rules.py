@@ -20,8 +20,7 @@ from services.countries.co.simulator import (
     rules_taxes,
     rules_totals,
 )
-from services.countries.co.simulator.context import LookupContext, ValidationContext
-from services.countries.co.simulator.registry import Resolution, Software
+from services.countries.co.simulator.context import ValidationContext
 from services.countries.co.simulator.rules_dates import BOGOTA
 from services.countries.co.verification.facts import DocumentFacts
 from services.countries.co.verification.findings import Finding
@@ -53,26 +52,15 @@ def _content(
 
 def evaluate(
     facts: DocumentFacts,
-    signature: SignatureCheck | tuple[Finding, ...],
-    context: ValidationContext | str,
-    resolution: Resolution | None = None,
-    registered: Software | None = None,
+    signature: SignatureCheck,
+    context: ValidationContext,
     *,
     cuds_variant: CudsVariant = CudsVariant.TAX_01_ONLY,
 ) -> list[Finding]:
     """Every finding for one document, signature first, in DIAN's reporting order.
 
-    Called as `evaluate(facts, signature_check, context)`. The former call,
-    `evaluate(facts, signature_findings, signing_time, resolution, software)`, is still taken
-    until the service passes a context. `cuds_variant` picks the CUDS layout (reference §1.3).
+    `cuds_variant` picks the CUDS layout of documento soporte keys (reference §1.3).
     """
-    if isinstance(context, str):
-        signature = SignatureCheck(tuple(signature), context)
-        context = LookupContext.of(
-            tuple(r for r in (resolution,) if r is not None),
-            tuple(s for s in (registered,) if s is not None),
-        )
-    assert isinstance(signature, SignatureCheck)
     findings = list(signature.findings)
     # An unsigned document has no signing time to compare (ZE01 already rejects it).
     if signature.signing_time:

@@ -25,7 +25,9 @@ _NIT = re.compile(r"[0-9]{1,15}")
 _SOFTWARE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 _PIN = re.compile(r"[A-Za-z0-9]{1,20}")
 _PREFIX = re.compile(r"[A-Za-z0-9]{0,4}")
-_KINDS = ("invoice", "support")
+# What a range numbers: invoices (01, 02, 04; with a technical key), documento soporte (05) or
+# the paper invoices of an issuer-side contingency (03); the last two are keyed with the PIN.
+_KINDS = ("invoice", "support", "paper")
 MAX_PROCESSING_DELAY_MS = 600_000
 # DIAN's test ranges: SETP 990000000-995000000 (reference §7).
 DEFAULT_PREFIX, DEFAULT_FROM, DEFAULT_TO = "SETP", 990_000_000, 995_000_000

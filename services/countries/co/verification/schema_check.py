@@ -11,6 +11,7 @@ from lxml import etree
 
 from services.countries.co.verification.report import Check, Status
 
+_MISSING = "services.countries.co.schemas is not installed"
 try:
     from services.countries.co import schemas
 except ImportError as missing:  # the documents' pack ships it; without it: "not checked"

@@ -139,15 +139,17 @@ def _policy_hash_matches(holder: etree._Element | None) -> bool:
 
 def issuer_names_match(written: str, issuer: x509.Name) -> bool:
     """Whether an X509IssuerName names `issuer`, whatever the RDN order or spacing."""
+    # Many signers write ", " between RDNs (RFC 2253 style); RFC 4514 parsing wants ",".
+    compact = re.sub(r"(?<!\\),\s+", ",", written.strip())
     try:
-        parsed = x509.Name.from_rfc4514_string(written)
+        parsed = x509.Name.from_rfc4514_string(compact)
     except ValueError:
         return False
 
-    def attributes(name: x509.Name) -> list[tuple[str, str]]:
+    def _attributes(name: x509.Name) -> list[tuple[str, str]]:
         return sorted((a.oid.dotted_string, str(a.value).strip()) for a in name)
 
-    return attributes(parsed) == attributes(issuer)
+    return _attributes(parsed) == _attributes(issuer)
 
 
 def _locate(root: etree._Element) -> SignatureExamination | etree._Element:
@@ -195,8 +197,11 @@ def _profile(root: etree._Element, signature: etree._Element) -> SignatureExamin
     return None
 
 
-def examine(root: etree._Element) -> SignatureExamination:
-    """Examine the document's signature; never raises on hostile or broken input."""
+def examine(root: etree._Element, *, detailed: bool = True) -> SignatureExamination:
+    """Examine the document's signature; never raises on hostile or broken input.
+
+    `detailed` also names the broken Reference or value (what `timbra verify` reports).
+    """
     located = _locate(root)
     if isinstance(located, SignatureExamination):
         return located
@@ -219,7 +224,7 @@ def examine(root: etree._Element) -> SignatureExamination:
     certificate, der = signing
     policy = properties.find("xades:SignaturePolicyIdentifier/xades:SignaturePolicyId", NS)
     return SignatureExamination(
-        core=xmldsig.core_validation(root, signature, der),
+        core=xmldsig.core_validation(root, signature, der, detailed=detailed),
         certificate=certificate,
         signing_time=properties.findtext("xades:SigningTime", "", NS).strip(),
         policy_identifier=policy.findtext("xades:SigPolicyId/xades:Identifier", "", NS).strip(),
@@ -247,7 +252,7 @@ def signing_day(signing_time: str) -> str | None:
 
 def check_signature(root: etree._Element) -> SignatureCheck:
     """Verify the document's signature; its findings use DIAN's ZE01 and ZE02."""
-    found = examine(root)
+    found = examine(root, detailed=False)
     if found.blocking is not None:
         return SignatureCheck((found.blocking,))
     findings: list[Finding] = []
