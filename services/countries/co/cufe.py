@@ -43,23 +43,16 @@ class KeyFields:
     customer_id: str  # as written, without check digit
     environment: str  # ProfileExecutionID: 1 producción, 2 pruebas
 
-    def preimage(
-        self, secret: str, *, taxes: tuple[str, ...] = KEY_TAXES, buyer_first: bool = False
-    ) -> str:
+    def preimage(self, secret: str, *, taxes: tuple[str, ...] = KEY_TAXES) -> str:
         """The exact string hashed, with `secret` = technical key (CUFE) or software PIN (CUDE).
 
-        `taxes` are the schemes that enter the key, in order; `buyer_first` puts the customer
-        party's id before the supplier's (DIAN-src's CUDS of a type 05).
+        `taxes` are the schemes that enter the key, in order.
         """
         written = "".join(code + amount(self.taxes.get(code, Decimal(0))) for code in taxes)
-        parties = (
-            f"{self.customer_id}{self.supplier_nit}"
-            if buyer_first
-            else f"{self.supplier_nit}{self.customer_id}"
-        )
         return (
             f"{self.number}{self.issue_date}{self.issue_time}{amount(self.line_extension)}"
-            f"{written}{amount(self.payable)}{parties}{secret}{self.environment}"
+            f"{written}{amount(self.payable)}{self.supplier_nit}{self.customer_id}"
+            f"{secret}{self.environment}"
         )
 
 
@@ -82,16 +75,12 @@ class CudsLayout(Enum):
     """Which of the two published CUDS layouts to use (dian-colombia.md §1.3)."""
 
     IVA_ONLY = "iva-only"  # Odoo, ubl21dian: "01" + IVA only; seller (NumSNO) then buyer (NitABS)
-    DIAN_SRC = "dian-src"  # DIAN's validator: 01, 04, 03; type 05 with the buyer first
+    # DIAN's validator: taxes 01, 04, 03. For a 05 it hashes receiverCode before senderCode,
+    # but a DS's sender is its issuer, the buyer, so that is the seller first: the XML order.
+    DIAN_SRC = "dian-src"
 
 
-def cuds(
-    fields: KeyFields,
-    software_pin: str,
-    layout: CudsLayout = CudsLayout.IVA_ONLY,
-    *,
-    document_type: str = "05",
-) -> str:
+def cuds(fields: KeyFields, software_pin: str, layout: CudsLayout = CudsLayout.IVA_ONLY) -> str:
     """CUDS of a documento soporte (05) or its nota de ajuste (95), keyed with the PIN.
 
     In `fields` the supplier is the seller not obliged to invoice (AccountingSupplierParty)
@@ -99,7 +88,7 @@ def cuds(
     """
     if layout is CudsLayout.IVA_ONLY:
         return sha384_hex(fields.preimage(software_pin, taxes=("01",)))
-    return sha384_hex(fields.preimage(software_pin, buyer_first=document_type == "05"))
+    return sha384_hex(fields.preimage(software_pin))
 
 
 def software_security_code(software_id: str, software_pin: str, number: str) -> str:

@@ -126,7 +126,7 @@ def _key(
         return cufe.cufe(fields, slot.technical_key)
     if kind.support:
         _, pin = support_document.software(issuer)
-        return cufe.cuds(fields, pin, layout, document_type=kind.code)
+        return cufe.cuds(fields, pin, layout)
     return cufe.cude(fields, issuer.software_pin)
 
 

@@ -33,7 +33,9 @@ def test_a_dian_contingency_invoice_is_keyed_and_numbered_like_01(sandbox: Sandb
 @pytest.fixture(scope="module")
 def paper_range(sandbox: Sandbox) -> dict:
     """The issuer's paper contingency (talonario) resolution."""
-    return resolution_for(sandbox, kind="paper", prefix="CONT", **{"from": 1, "to": 5000})
+    return resolution_for(
+        sandbox, kind="paper", prefix="CONT", valid_from="2020-01-01", **{"from": 1, "to": 5000}
+    )
 
 
 def test_a_paper_invoice_is_transmitted_from_its_contingency_range(

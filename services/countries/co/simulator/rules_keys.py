@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from services.countries.co import habilitacion
 from services.countries.co.simulator.context import ValidationContext
 from services.countries.co.simulator.rule_codes import finding
-from services.countries.co.simulator.rules_numbering import RANGE_KINDS, owned_resolution
+from services.countries.co.simulator.rules_numbering import owned_resolution, range_kind
 from services.countries.co.simulator.rules_software import authorised_software
 from services.countries.co.verification import keys
 from services.countries.co.verification.facts import DocumentFacts
@@ -36,7 +36,7 @@ def secret(facts: DocumentFacts, context: ValidationContext) -> str | None:
     spec = keys.key_spec(facts.document_type)
     if spec is keys.CUFE:
         resolution = owned_resolution(facts, context.resolution(facts.authorization))
-        if resolution is None or RANGE_KINDS.get(facts.document_type) != resolution.kind:
+        if resolution is None or range_kind(facts.document_type) != resolution.kind:
             return None  # FAB05a/b or FAD05e already reject it
         if resolution.number == habilitacion.AUTHORIZATION:
             return habilitacion.TECHNICAL_KEY

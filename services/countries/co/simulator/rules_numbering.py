@@ -56,6 +56,11 @@ RANGE_KINDS = {
 }
 
 
+def range_kind(document_type: str) -> str:
+    """The kind of resolution a numbered document type draws from (unknown types: invoice)."""
+    return RANGE_KINDS.get(document_type, "invoice")
+
+
 def _as_int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
@@ -86,7 +91,7 @@ def numbering(facts: DocumentFacts, resolution: Resolution | None) -> Iterator[F
     if resolution is None:
         yield finding(facts, "AB05b", FAB05B)
         return
-    if RANGE_KINDS.get(facts.document_type, "invoice") != resolution.kind:
+    if range_kind(facts.document_type) != resolution.kind:
         # DIAN finds no range of this document type under the authorisation.
         yield finding(facts, "AD05e", FAD05E)
         return
