@@ -25,8 +25,8 @@ from services.countries.co.wssecurity import (
 )
 from services.countries.pack import Credentials, Submission
 from services.signing import testca
-from tests.unit.test_co_client import ENDPOINT, KEY, CannedAdapter, http_response
 from tests.unit.test_co_client import DIAN_ACCEPTED_WITH_NOTIFICATIONS as ACCEPTED
+from tests.unit.test_co_client import ENDPOINT, KEY, CannedAdapter, http_response
 
 NS = {"soap": SOAP, "wsa": WSA, "wsse": WSSE, "wsu": WSU, "ds": DS, "ec": EXC_C14N, "wcf": WCF}
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
