@@ -161,6 +161,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """timbra verify: check document files offline; exit 0 only when every check passes."""
+    from services.countries.registry import verifier_for
+
+    options = {
+        "technical_key": args.technical_key,
+        "pin": args.pin,
+        "cuds_variant": args.cuds_variant,
+        "trust_store": args.trust_store,
+        "sii_key": args.sii_key,
+    }
+    reports, passed = [], True
+    for path in args.files:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(4096)
+        except OSError as problem:
+            reports.append({"source": path, "passed": False, "error": problem.strerror})
+            passed = False
+            continue
+        verifier = verifier_for(head)
+        if verifier is None:
+            reports.append(
+                {"source": path, "passed": False, "error": "not a document of a known country"}
+            )
+            passed = False
+            continue
+        report = verifier.verify_for_cli(path, options)
+        passed = passed and report.passed
+        reports.append(json.loads(report.to_json()) if args.json else report)
+    if args.json:
+        print(json.dumps(reports if len(reports) > 1 else reports[0], ensure_ascii=False))
+    else:
+        for report in reports:
+            print(
+                report.render()
+                if hasattr(report, "render")
+                else f"{report['source']}: {report['error']}"
+            )
+    return 0 if passed else 1
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     """timbra audit document: replay one document's recorded history."""
     request = issuing_pb2.GetDocumentRequest(issuer=args.issuer)
@@ -233,6 +275,20 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--number", default="")
     export.set_defaults(func=cmd_export)
+
+    verify = commands.add_parser(
+        "verify", help="check document files offline (signature, schema, document key)"
+    )
+    verify.add_argument("files", nargs="+")
+    verify.add_argument("--technical-key", help="CO: the range's technical key (CUFE)")
+    verify.add_argument("--pin", help="CO: the software PIN (CUDE, CUDS, security code)")
+    verify.add_argument(
+        "--cuds-variant", help="CO: CUDS layout to recompute: tax-01-only (default) or dian-source"
+    )
+    verify.add_argument("--trust-store", help="PEM bundle: enforce the certificate chain")
+    verify.add_argument("--sii-key", help="CL: the SII's key (PEM key or certificate file)")
+    verify.add_argument("--json", action="store_true", help="a machine-readable report")
+    verify.set_defaults(func=cmd_verify)
 
     for code in available():
         # a country pack may add its own commands (timbra co habilitacion, ...)

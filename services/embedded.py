@@ -62,7 +62,7 @@ class EmbeddedPlatform:
             )
             self.simulators["co"] = simulator
             urls["co"] = simulator.service_url
-        endpoints = AuthorityEndpoints(urls, settings.authority_timeout)
+        endpoints = AuthorityEndpoints(urls, settings.authority_timeout, settings, self.vault)
 
         self.dispatcher = dispatcher(settings, self.transmission, endpoints)
         facts = FactRecorder(self.issuing)

@@ -85,4 +85,21 @@ def ensure(
     pack_for(country, field="country")
     module = importlib.import_module(f"services.countries.{country}.sandbox")
     authority = sandbox_authority(data_dir, vault)
-    return module.enrol(issuing, signing, simulator_admin_url, data_dir, authority)
+    return module.enrol(issuing, signing, simulator_admin_url, data_dir, authority, vault)
+
+
+def save_transport_credentials(
+    data_dir: Path, country: str, pkcs12: bytes, password: str, vault: Vault
+) -> None:
+    """Keep the sandbox's web-service credentials where transmission finds them: the PKCS#12
+    (encrypted by its password) and its password, sealed."""
+    bundle, sealed = transport_files(data_dir, country)
+    bundle.write_bytes(pkcs12)
+    sealed.write_text(vault.seal(password.encode(), f"transport|{country}"))
+    sealed.chmod(0o600)
+
+
+def transport_files(data_dir: Path, country: str) -> tuple[Path, Path]:
+    """Where the sandbox keeps a country's transport PKCS#12 and its sealed password."""
+    folder = data_dir / "sandbox"
+    return folder / f"{country}-transport.p12", folder / f"{country}-transport.password.sealed"

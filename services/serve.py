@@ -79,7 +79,7 @@ def consume(service: str, settings: Settings) -> None:
         if not urls:
             raise SystemExit("timbra serve transmission needs TIMBRA_CO_DIAN_URL")
         dispatcher = make_dispatcher(
-            settings, app, AuthorityEndpoints(urls, settings.authority_timeout)
+            settings, app, AuthorityEndpoints(urls, settings.authority_timeout, settings, vault)
         )
         run_consumer(
             "transmission",

@@ -3,15 +3,19 @@ embedded run and by `timbra serve`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from services.core.settings import Settings
 from services.core.store import store_env
 from services.core.vault import Vault, master_key
-from services.countries.pack import AuthorityClient
+from services.countries.pack import AuthorityClient, Credentials
 from services.countries.registry import pack_for
 from services.issuing.application import IssuingApp
+from services.sandbox import transport_files
 from services.signing.application import SigningApp
+from services.signing.keyring import certificate_details
 from services.transmission.application import TransmissionApp
 from services.transmission.contingency import ContingencyRules
 from services.transmission.dispatcher import Dispatcher
@@ -58,13 +62,42 @@ def dispatcher(
 
 @dataclass
 class AuthorityEndpoints:
-    """Where each country's authority (or its simulator) listens."""
+    """Where each country's authority (or its simulator) listens, and the credentials the
+    requests are signed with (loaded once per process, when first needed)."""
 
     urls: dict[str, str]
     timeout: float
+    settings: Settings | None = None
+    vault: Vault | None = None
+    _credentials: dict[str, Credentials | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client_for(self, country: str) -> AuthorityClient:
         """A new client for the country's authority (one per worker thread)."""
         if country not in self.urls:
             raise RuntimeError(f"no authority endpoint is configured for country {country!r}")
-        return pack_for(country).create_authority_client(self.urls[country], self.timeout)
+        return pack_for(country).create_authority_client(
+            self.urls[country], self.timeout, self.credentials(country)
+        )
+
+    def credentials(self, country: str) -> Credentials | None:
+        """The country's transport credentials: configured, else the sandbox's, else none."""
+        with self._lock:
+            if country not in self._credentials:
+                self._credentials[country] = self._load(country)
+            return self._credentials[country]
+
+    def _load(self, country: str) -> Credentials | None:
+        if self.settings is None:
+            return None
+        path = getattr(self.settings, f"{country}_transport_pkcs12", "")
+        password = getattr(self.settings, f"{country}_transport_password", "")
+        if not path and self.vault is not None:
+            bundle, sealed = transport_files(self.settings.data_path, country)
+            if bundle.exists() and sealed.exists():
+                path = str(bundle)
+                password = self.vault.open(sealed.read_text(), f"transport|{country}").decode()
+        if not path:
+            return None
+        _, credentials = certificate_details(Path(path).read_bytes(), password)
+        return credentials

@@ -40,6 +40,14 @@ class Settings:
     encrypt_events: bool = False  # encrypt all event state, not just the secrets in it
     simulators: bool = True  # start the authority simulators with `timbra run`
     co_dian_url: str = ""  # DIAN WcfDianCustomerServices endpoint; default: the simulator
+    # The certificate that signs web-service requests (DIAN WS-Security; SII seed and
+    # EnvioDTE): a PKCS#12 file and its password. Default: the sandbox's, made on first run.
+    co_transport_pkcs12: str = ""
+    co_transport_password: str = ""
+    cl_sii_url: str = ""  # SII services host; default: the simulator
+    cl_transport_pkcs12: str = ""
+    cl_transport_password: str = ""
+    cl_sii_keys: str = ""  # trusted SII CAF keys: PEM keys or SII certificate files, ':'-separated
     authority_timeout: float = 30.0
     authority_poll_seconds: float = 2.0  # first wait before polling an asynchronous delivery
     # DIAN's contingency pattern (tipo 4): attempts 20 s apart, then probes every 30 min; the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from types import ModuleType
 
 import services.countries
 from services.core.rejection import InputRejected
@@ -42,3 +43,14 @@ def demo_documents(code: str, count: int, issuer: str, seed: int = 0) -> list:  
     pack_for(code, field="country")
     module = importlib.import_module(f"services.countries.{code}.demo")
     return module.generate_documents(count, issuer, seed)
+
+
+def verifier_for(head: bytes) -> ModuleType | None:
+    """The `verify` module of the country whose documents start like `head`, if any."""
+    for code in available():
+        name = f"services.countries.{code}.verify"
+        if importlib.util.find_spec(name):
+            module = importlib.import_module(name)
+            if module.recognises(head):
+                return module
+    return None

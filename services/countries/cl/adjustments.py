@@ -53,9 +53,7 @@ def parse_adjustments(
     for index, item in enumerate(items):
         if index >= codes.MAX_GLOBAL_ADJUSTMENTS:
             raise InputRejected(path, f"a DTE carries at most {codes.MAX_GLOBAL_ADJUSTMENTS}")
-        found.append(
-            _adjustment(item, f"{path}[{index}]", kind, taxed_base, exempt_base)
-        )
+        found.append(_adjustment(item, f"{path}[{index}]", kind, taxed_base, exempt_base))
     for exempt, base in ((False, taxed_base), (True, exempt_base)):
         total = base + sum((a.signed for a in found if a.exempt == exempt), ZERO)
         if total < 0:
@@ -74,7 +72,9 @@ def _adjustment(
     exempt_base: Decimal,
 ) -> GlobalAdjustment:
     if item.reason_code:
-        raise InputRejected(f"{path}.reason_code", "DscRcgGlobal has no reason code: leave it empty")
+        raise InputRejected(
+            f"{path}.reason_code", "DscRcgGlobal has no reason code: leave it empty"
+        )
     exempt = item.exempt_amounts or kind.exempt
     base = exempt_base if exempt else taxed_base
     if base == ZERO:

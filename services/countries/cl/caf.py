@@ -72,6 +72,7 @@ def _b64_int(text: str | None, what: str) -> int:
 
 def _read_da(da: etree._Element) -> CafData:
     def text(name: str) -> str:
+        """The stripped text of a DA child; ValueError when it is missing."""
         value = da.findtext(name)
         if value is None or not value.strip():
             raise ValueError(f"DA/{name} is missing")
@@ -102,10 +103,10 @@ def _structure(content: bytes) -> tuple[etree._Element, etree._Element, CafData]
         raise ValueError(f"the root element is <{root.tag}>, not a CAF's <AUTORIZACION>")
     caf = root.find("CAF")
     if caf is None or caf.get("version") != "1.0":
-        raise ValueError("AUTORIZACION has no <CAF version=\"1.0\">")
+        raise ValueError('AUTORIZACION has no <CAF version="1.0">')
     da, frma = caf.find("DA"), caf.find("FRMA")
     if da is None or frma is None or frma.get("algoritmo") != ALGORITHM:
-        raise ValueError(f"CAF needs DA and FRMA algoritmo=\"{ALGORITHM}\"")
+        raise ValueError(f'CAF needs DA and FRMA algoritmo="{ALGORITHM}"')
     return caf, root, _read_da(da)
 
 

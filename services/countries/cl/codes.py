@@ -100,4 +100,7 @@ DISPATCH_TYPES = {
     3: "despacho por cuenta del emisor a otras instalaciones",
 }
 EXEMPT, NOT_BILLABLE = "1", "2"  # IndExe values timbra supports
-EXEMPTIONS = {EXEMPT: "no afecto o exento de IVA", NOT_BILLABLE: "producto o servicio no facturable"}
+EXEMPTIONS = {
+    EXEMPT: "no afecto o exento de IVA",
+    NOT_BILLABLE: "producto o servicio no facturable",
+}

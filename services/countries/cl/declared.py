@@ -23,9 +23,7 @@ from services.countries.cl.totals import DteTotals
 from timbra.v1 import document_pb2
 
 
-def check_declared_totals(
-    document: document_pb2.Document, totals: DteTotals, path: str
-) -> None:
+def check_declared_totals(document: document_pb2.Document, totals: DteTotals, path: str) -> None:
     """Refuse declared totals that differ from the computed ones (or are missing)."""
     if not document.HasField("totals"):
         raise InputRejected(
@@ -33,7 +31,9 @@ def check_declared_totals(
         )
     declared = document.totals
     if declared.prepaid_amount:
-        raise InputRejected(f"{path}.prepaid_amount", "a DTE records no prepayments: leave it empty")
+        raise InputRejected(
+            f"{path}.prepaid_amount", "a DTE records no prepayments: leave it empty"
+        )
     expected = (
         ("line_extension_amount", totals.lines.all, True, "the lines' MontoItem add up to"),
         ("tax_exclusive_amount", totals.net + totals.exempt, True, "MntNeto + MntExe come to"),

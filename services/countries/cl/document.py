@@ -76,23 +76,33 @@ def _kind(document: document_pb2.Document, path: str) -> codes.DteKind:
 
 def _dispatch(cl: document_pb2.ChileDocument, kind: codes.DteKind, path: str) -> tuple[int, int]:
     if kind.code != codes.GUIA_DESPACHO:
-        for name, value in (("transfer_indicator", cl.transfer_indicator), ("dispatch_type", cl.dispatch_type)):
+        for name, value in (
+            ("transfer_indicator", cl.transfer_indicator),
+            ("dispatch_type", cl.dispatch_type),
+        ):
             if value:
-                raise InputRejected(f"{path}.cl.{name}", f"belongs to guías de despacho (52), not a {kind.name}")
+                raise InputRejected(
+                    f"{path}.cl.{name}", f"belongs to guías de despacho (52), not a {kind.name}"
+                )
         return 0, 0
     if cl.transfer_indicator not in codes.TRANSFER_INDICATORS:
         known = "; ".join(f"{c} {n}" for c, n in codes.TRANSFER_INDICATORS.items())
         raise InputRejected(
             f"{path}.cl.transfer_indicator",
-            f"a guía de despacho states why goods move (IndTraslado): {known}; got {cl.transfer_indicator}",
+            f"a guía de despacho states why goods move (IndTraslado): {known}; "
+            f"got {cl.transfer_indicator}",
         )
     if cl.dispatch_type and cl.dispatch_type not in codes.DISPATCH_TYPES:
         known = "; ".join(f"{c} {n}" for c, n in codes.DISPATCH_TYPES.items())
-        raise InputRejected(f"{path}.cl.dispatch_type", f"TipoDespacho is {known}; got {cl.dispatch_type}")
+        raise InputRejected(
+            f"{path}.cl.dispatch_type", f"TipoDespacho is {known}; got {cl.dispatch_type}"
+        )
     return cl.transfer_indicator, cl.dispatch_type
 
 
-def _payment(document: document_pb2.Document, kind: codes.DteKind, path: str) -> tuple[int, str, date | None]:
+def _payment(
+    document: document_pb2.Document, kind: codes.DteKind, path: str
+) -> tuple[int, str, date | None]:
     form = document.cl.payment_form
     if form and form not in codes.PAYMENT_FORMS:
         known = "; ".join(f"{c} {n}" for c, n in codes.PAYMENT_FORMS.items())
@@ -104,27 +114,39 @@ def _payment(document: document_pb2.Document, kind: codes.DteKind, path: str) ->
         )
     payment = document.payment
     if payment.means:
-        raise InputRejected(f"{path}.payment.means", "Chile uses document.cl.payment_form (FmaPago)")
+        raise InputRejected(
+            f"{path}.payment.means", "Chile uses document.cl.payment_form (FmaPago)"
+        )
     means = payment.method_code.strip().upper()
     if means and means not in codes.PAYMENT_MEANS:
         known = ", ".join(sorted(codes.PAYMENT_MEANS))
-        raise InputRejected(f"{path}.payment.method_code", f"MedioPago is one of {known}; got {payment.method_code!r}")
+        raise InputRejected(
+            f"{path}.payment.method_code",
+            f"MedioPago is one of {known}; got {payment.method_code!r}",
+        )
     due = parse_date(payment.due_date, f"{path}.payment.due_date") if payment.due_date else None
     return form, means, due
 
 
 def _header(document: document_pb2.Document, path: str) -> codes.DteKind:
     if document.country != "cl":
-        raise InputRejected(f"{path}.country", f"must be 'cl' for a Chilean document, got {document.country!r}")
+        raise InputRejected(
+            f"{path}.country", f"must be 'cl' for a Chilean document, got {document.country!r}"
+        )
     details = document.WhichOneof("details")
     if details != "cl":
-        raise InputRejected(f"{path}.cl", "is required: the Chilean part of the document (TipoDTE ...)")
+        raise InputRejected(
+            f"{path}.cl", "is required: the Chilean part of the document (TipoDTE ...)"
+        )
     if document.currency not in ("", codes.CURRENCY):
         raise InputRejected(
-            f"{path}.currency", f"Chilean DTEs are in CLP (export documents are not issued), got {document.currency!r}"
+            f"{path}.currency",
+            f"Chilean DTEs are in CLP (export documents are not issued), got {document.currency!r}",
         )
     if document.notes:
-        raise InputRejected(f"{path}.notes", "a DTE has no free notes: put details in a line's description")
+        raise InputRejected(
+            f"{path}.notes", "a DTE has no free notes: put details in a line's description"
+        )
     if not document.HasField("customer"):
         raise InputRejected(f"{path}.customer", "is required: the receiver (Receptor)")
     return _kind(document, path)
@@ -138,11 +160,17 @@ def parse_document(document: document_pb2.Document, path: str = "document") -> C
     if not document.lines:
         raise InputRejected(f"{path}.lines", "at least one line is required")
     if len(document.lines) > codes.MAX_LINES:
-        raise InputRejected(f"{path}.lines", f"a DTE has at most {codes.MAX_LINES} lines, got {len(document.lines)}")
+        raise InputRejected(
+            f"{path}.lines", f"a DTE has at most {codes.MAX_LINES} lines, got {len(document.lines)}"
+        )
     lines = tuple(parse_line(line, f"{path}.lines[{i}]") for i, line in enumerate(document.lines))
     sums = line_sums(lines, kind)
     adjustments = parse_adjustments(
-        document.allowance_charges, f"{path}.allowance_charges", kind=kind, taxed_base=sums.taxed, exempt_base=sums.exempt
+        document.allowance_charges,
+        f"{path}.allowance_charges",
+        kind=kind,
+        taxed_base=sums.taxed,
+        exempt_base=sums.exempt,
     )
     totals = compute_totals(lines, adjustments, kind)
     references = parse_references(document.cl.references, f"{path}.cl.references", kind)
@@ -181,11 +209,12 @@ def _check_amounts(kind: codes.DteKind, totals: DteTotals, code: int, path: str)
                 "'DONDE DICE ... DEBE DECIR ...' without quantity or price",
             )
         return
-    if kind.note and totals.total == 0:
+    # An annulment repeats the annulled document's amounts, which may be zero (a debit note
+    # annulling a text correction); a correction of amounts must correct something.
+    if code == codes.CORRECTS_AMOUNTS and totals.total == 0:
         raise InputRejected(
             f"{path}.lines",
-            f"a note with CodRef {code} ({codes.REFERENCE_CODES[code]}) states the amounts it "
-            "annuls or corrects; these lines come to 0",
+            "a note that corrects amounts (CodRef 3) states them; these lines come to 0",
         )
     if kind.code == codes.FACTURA and totals.lines.taxed == 0:
         raise InputRejected(

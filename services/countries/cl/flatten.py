@@ -29,7 +29,9 @@ def _plain_copy(element: etree._Element) -> etree._Element:
     if children:
         for piece in [element.text, *(child.tail for child in children)]:
             if piece is not None and piece.strip():
-                raise NotFlattenable(f"<{copy.tag}> mixes text {piece.strip()[:20]!r} with elements")
+                raise NotFlattenable(
+                    f"<{copy.tag}> mixes text {piece.strip()[:20]!r} with elements"
+                )
         for child in children:
             copy.append(_plain_copy(child))
     else:

@@ -17,7 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 EXPONENT = 3
 BITS = 512
 _ROUNDS = 40
-_SMALL_PRIMES = tuple(n for n in range(3, 2000, 2) if all(n % d for d in range(3, int(n**0.5) + 1, 2)))
+_SMALL_PRIMES = tuple(
+    n for n in range(3, 2000, 2) if all(n % d for d in range(3, int(n**0.5) + 1, 2))
+)
 
 
 def _probably_prime(n: int) -> bool:

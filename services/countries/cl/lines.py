@@ -81,9 +81,7 @@ def _item_codes(line: document_pb2.Line, path: str) -> tuple[tuple[str, str], ..
     return tuple(found)
 
 
-def _adjustment(
-    item: document_pb2.AllowanceCharge, gross: Decimal, path: str
-) -> Adjustment:
+def _adjustment(item: document_pb2.AllowanceCharge, gross: Decimal, path: str) -> Adjustment:
     for name in ("reason_code", "reason", "base_amount"):
         if getattr(item, name):
             raise InputRejected(
@@ -120,7 +118,9 @@ def _adjustments(
     for index, item in enumerate(line.allowance_charges):
         field = f"{path}.allowance_charges[{index}]"
         if (surcharge if item.charge else discount) is not None:
-            kind = "surcharge (RecargoPct/Monto)" if item.charge else "discount (DescuentoPct/Monto)"
+            kind = (
+                "surcharge (RecargoPct/Monto)" if item.charge else "discount (DescuentoPct/Monto)"
+            )
             raise InputRejected(field, f"a DTE line carries one {kind}")
         adjustment = _adjustment(item, gross, field)
         if item.charge:
@@ -149,7 +149,9 @@ def parse_line(line: document_pb2.Line, path: str) -> DteLine:
     exemption = line.exemption.strip()
     if exemption and exemption not in codes.EXEMPTIONS:
         known = "; ".join(f"{c} {n}" for c, n in codes.EXEMPTIONS.items())
-        raise InputRejected(f"{path}.exemption", f"IndExe {exemption!r} is not supported; use {known}")
+        raise InputRejected(
+            f"{path}.exemption", f"IndExe {exemption!r} is not supported; use {known}"
+        )
     qty = quantity(line.quantity, f"{path}.quantity")
     price = quantity(line.unit_price, f"{path}.unit_price")
     if price is not None and qty is None:
@@ -160,8 +162,8 @@ def parse_line(line: document_pb2.Line, path: str) -> DteLine:
     free_text(unit, f"{path}.unit_code", limit=4)
     gross = round_half_up(qty * price, 0) if qty is not None and price is not None else ZERO
     discount, surcharge = _adjustments(line, gross, path)
-    amount = gross - (discount.amount if discount else ZERO) + (
-        surcharge.amount if surcharge else ZERO
+    amount = (
+        gross - (discount.amount if discount else ZERO) + (surcharge.amount if surcharge else ZERO)
     )
     declared = pesos(line.line_extension_amount, f"{path}.line_extension_amount")
     if declared is not None and declared != amount:

@@ -39,13 +39,17 @@ def _colombian_fields(party: document_pb2.Party, path: str) -> None:
         if getattr(party, name):
             raise InputRejected(f"{path}.{name}", "has no place in an SII document: leave it empty")
     if party.id_type and party.id_type.upper() != "RUT":
-        raise InputRejected(f"{path}.id_type", f"a Chilean party is identified by its RUT, got {party.id_type!r}")
+        raise InputRejected(
+            f"{path}.id_type", f"a Chilean party is identified by its RUT, got {party.id_type!r}"
+        )
 
 
 def parse_receiver(party: document_pb2.Party, path: str, kind: codes.DteKind) -> Receiver:
     """The Receptor of a document of `kind`; facturas and guías need giro, address and comuna."""
     _colombian_fields(party, path)
-    number = rut.parse_split(party.tax_id, party.check_digit, f"{path}.tax_id", f"{path}.check_digit")
+    number = rut.parse_split(
+        party.tax_id, party.check_digit, f"{path}.tax_id", f"{path}.check_digit"
+    )
     name = free_text(party.name, f"{path}.name", limit=100, required=True)
     activity = clipped(
         free_text(party.business_activity, f"{path}.business_activity", limit=1000),

@@ -25,7 +25,6 @@ from timbra.v1 import document_pb2
 _NUMERIC = re.compile(r"[0-9]{1,3}")
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 _FOLIO = re.compile(r"[1-9][0-9]{0,9}")
-_FOLIO_TEXT = re.compile(r"[0-9A-Za-z-]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,7 @@ def _kind(text: str, field: str) -> str:
     )
 
 
-def _reference(
-    item: document_pb2.ChileReference, path: str, kind: codes.DteKind
-) -> DteReference:
+def _reference(item: document_pb2.ChileReference, path: str, kind: codes.DteKind) -> DteReference:
     document_type = _kind(item.document_type, f"{path}.document_type")
     folio = item.folio.strip()
     reference = DteReference(
@@ -94,10 +91,9 @@ def _reference(
         raise InputRejected(
             f"{path}.folio", f"the folio of a tax document is 1 to 10 digits, got {folio!r}"
         )
-    elif not _FOLIO_TEXT.fullmatch(folio):
-        raise InputRejected(
-            f"{path}.folio", f"is 1 to 18 letters, digits or hyphens (FolioRef), got {folio!r}"
-        )
+    else:
+        # Other documents' numbers are free text (FolioRef is a string of 1 to 18).
+        free_text(folio, f"{path}.folio", limit=18, required=True)
     if item.code and item.code not in codes.REFERENCE_CODES:
         known = "; ".join(f"{c} {n}" for c, n in codes.REFERENCE_CODES.items())
         raise InputRejected(f"{path}.code", f"CodRef is {known}; got {item.code}")
@@ -140,7 +136,8 @@ def correction_code(references: Iterable[DteReference], path: str) -> int:
     found = {r.code for r in corrected}
     if len(found) > 1:
         raise InputRejected(
-            path, f"the corrected documents carry different CodRef {sorted(found)}: issue one note each"
+            path,
+            f"the corrected documents carry different CodRef {sorted(found)}: issue one note each",
         )
     code = found.pop()
     if code in (codes.ANNULS, codes.CORRECTS_TEXT) and len(corrected) > 1:
@@ -152,9 +149,7 @@ def correction_code(references: Iterable[DteReference], path: str) -> int:
     return code
 
 
-def first_dte(
-    references: Iterable[DteReference], issuer: str
-) -> Reference | None:
+def first_dte(references: Iterable[DteReference], issuer: str) -> Reference | None:
     """The first reference naming a DTE, as the platform's Reference (None when there is none)."""
     for reference in references:
         if reference.names_dte and not reference.is_global:

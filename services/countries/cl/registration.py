@@ -64,8 +64,12 @@ def _party(profile: issuing_pb2.IssuerProfile, path: str) -> tuple[Party, str]:
         raise InputRejected(f"{path}.party", "is required")
     party = profile.party
     path = f"{path}.party"
-    number = rut.parse_split(party.tax_id, party.check_digit, f"{path}.tax_id", f"{path}.check_digit")
-    giro = free_text(party.business_activity, f"{path}.business_activity", limit=1000, required=True)
+    number = rut.parse_split(
+        party.tax_id, party.check_digit, f"{path}.tax_id", f"{path}.check_digit"
+    )
+    giro = free_text(
+        party.business_activity, f"{path}.business_activity", limit=1000, required=True
+    )
     address = party.address
     line = free_text(address.line, f"{path}.address.line", limit=70, required=True)
     commune = free_text(address.city_name, f"{path}.address.city_name", limit=20, required=True)
@@ -100,18 +104,21 @@ def parse_issuer(profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile
     if not _NRO_RESOL.fullmatch(number):
         raise InputRejected(
             f"{path}.authorization_number",
-            f"is the SII resolution number (NroResol, up to 6 digits; 0 in certification), got {number!r}",
+            "is the SII resolution number (NroResol, up to 6 digits; 0 in certification), "
+            f"got {number!r}",
         )
     number = str(int(number))
     environment = profile.environment or (CERTIFICATION if number == "0" else PRODUCTION)
     if environment not in (PRODUCTION, CERTIFICATION):
         raise InputRejected(
-            f"{path}.environment", f"must be 1 (producción) or 2 (certificación), got {environment!r}"
+            f"{path}.environment",
+            f"must be 1 (producción) or 2 (certificación), got {environment!r}",
         )
     if environment == PRODUCTION and number == "0":
         raise InputRejected(
             f"{path}.authorization_number",
-            "NroResol 0 is the certification resolution; production needs the SII's resolution number",
+            "NroResol 0 is the certification resolution; production needs the SII's "
+            "resolution number",
         )
     return IssuerProfile(
         country="cl",

@@ -56,7 +56,7 @@ def subject_public_key_info(certificate_der: bytes) -> bytes:
         raise UnusableKey("not a DER certificate (no tbsCertificate)")
     fields = []
     while position < tbs_end and len(fields) < 7:
-        tag, value_start, value_end = _element(certificate_der, position)
+        tag, _, value_end = _element(certificate_der, position)
         fields.append((tag, position, value_end))
         position = value_end
     if fields and fields[0][0] == _VERSION:
@@ -80,7 +80,9 @@ def load_sii_key(data: bytes) -> rsa.RSAPublicKey:
             der = base64.b64decode(b"".join(pem.group(2).split()), validate=True)
             key = load_der_public_key(subject_public_key_info(der))
         else:
-            raise UnusableKey(f"a PEM {pem.group(1).decode()} is neither a public key nor a certificate")
+            raise UnusableKey(
+                f"a PEM {pem.group(1).decode()} is neither a public key nor a certificate"
+            )
     except UnusableKey:
         raise
     except ValueError as error:

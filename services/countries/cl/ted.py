@@ -59,7 +59,7 @@ def _in_namespace(element: etree._Element, namespace: str | None) -> etree._Elem
 
 def caf_element(caf: str) -> etree._Element:
     """The CAF element of a range's public authorisation (our own flattened copy)."""
-    element = parse_xml(caf.encode("iso-8859-1"))
+    element = parse_xml(caf.encode("utf-8"))  # no declaration: read as UTF-8
     if element.tag != "CAF":
         raise ValueError(f"the public authorisation is not a CAF element: <{element.tag}>")
     return element
@@ -130,3 +130,28 @@ def stamp(ted: etree._Element, key: rsa.RSAPrivateKey) -> str:
         raise ValueError("the TED has no DD or FRMT")
     frmt.text = sign_dd(flattened(dd), key)
     return frmt.text
+
+
+def caf_public_key(caf: etree._Element) -> rsa.RSAPublicKey:
+    """The folio public key a CAF announces (DA/RSAPK), in or out of the DTE namespace."""
+    ns = SII_NS if caf.tag.startswith("{") else None
+
+    def number(name: str) -> int:
+        """An RSAPK component (M or E) as an integer."""
+        text = caf.findtext(f"{_tag(ns, 'DA')}/{_tag(ns, 'RSAPK')}/{_tag(ns, name)}") or ""
+        return int.from_bytes(base64.b64decode(text.strip(), validate=True), "big")
+
+    return rsa.RSAPublicNumbers(number("E"), number("M")).public_key()
+
+
+def verify_stamp(ted: etree._Element) -> bool:
+    """Whether a DTE's FRMT is the signature of its DD by the key its own CAF announces."""
+    dd = ted.find(_tag(SII_NS, "DD"))
+    caf = dd.find(_tag(SII_NS, "CAF")) if dd is not None else None
+    if dd is None or caf is None:
+        return False
+    try:
+        key = caf_public_key(caf)
+    except ValueError:
+        return False
+    return verify_signature(flattened(dd), ted.findtext(_tag(SII_NS, "FRMT")) or "", key)

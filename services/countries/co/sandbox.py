@@ -10,9 +10,11 @@ import secrets
 from pathlib import Path
 
 import grpc
+from cryptography.hazmat.primitives import serialization
 
+from services.core.vault import Vault
 from services.countries.co.nit import check_digit
-from services.sandbox import SandboxIssuer, post_json
+from services.sandbox import SandboxIssuer, post_json, save_transport_credentials
 from services.signing import testca
 from timbra.v1 import document_pb2, issuing_pb2, issuing_pb2_grpc, signing_pb2, signing_pb2_grpc
 
@@ -23,14 +25,26 @@ SANDBOX_NIT = "901458723"
 SANDBOX_NAME = "Comercializadora Timbra Sandbox S.A.S."
 
 
+# The sandbox issuer's numbering: resolutions from the simulator for invoices (with their
+# technical key), paper contingency and documento soporte; its own sequences for notes.
+RESOLUTIONS = (
+    # kind, prefix, from, to, document types
+    ("invoice", "FE", 1, 5_000_000, ["01", "02", "04"]),
+    ("paper", "CONT", 1, 5_000, ["03"]),
+    ("support", "DS", 1, 1_000_000, ["05", "95"]),
+)
+NOTE_SEQUENCES = (("NC", ["91"]), ("ND", ["92"]))
+
+
 def enrol(
     issuing_channel: grpc.Channel,
     signing_channel: grpc.Channel,
     simulator_admin_url: str,
     data_dir: Path,
     authority: testca.TestAuthority,
+    vault: Vault,
 ) -> SandboxIssuer:
-    """Register the Colombian sandbox issuer unless it already has a range; idempotent."""
+    """Register the Colombian sandbox issuer unless it already is; idempotent."""
     issuing = issuing_pb2_grpc.IssuingStub(issuing_channel)
     signing = signing_pb2_grpc.SigningStub(signing_channel)
     state_file = data_dir / "sandbox" / "co.json"
@@ -40,12 +54,86 @@ def enrol(
     if existing and state_file.exists():
         return SandboxIssuer(**json.loads(state_file.read_text()))
 
+    # One certificate signs the documents and, as own software ("software propio"), the
+    # web-service requests: the simulator trusts it from the enrolment on.
+    key, cert = testca.issue_signing_certificate(authority, tax_id=SANDBOX_NIT, name=SANDBOX_NAME)
+    password = secrets.token_urlsafe(18)
+    bundle = testca.to_pkcs12(key, cert, [authority.certificate], password.encode())
     software = post_json(
-        f"{simulator_admin_url}/issuers", {"nit": SANDBOX_NIT, "name": SANDBOX_NAME}
+        f"{simulator_admin_url}/issuers",
+        {
+            "nit": SANDBOX_NIT,
+            "name": SANDBOX_NAME,
+            "certificate_pem": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        },
     )
-    resolution = post_json(f"{simulator_admin_url}/resolutions", {"nit": SANDBOX_NIT})
     dv = check_digit(SANDBOX_NIT)
-    party = document_pb2.Party(
+    issuing.RegisterIssuer(
+        issuing_pb2.IssuerProfile(
+            country="co",
+            party=_party(dv),
+            software_id=software["software_id"],
+            software_pin=software["software_pin"],
+            environment="2",
+            provider_tax_id=SANDBOX_NIT,
+            provider_check_digit=dv,
+            commercial_registration="01-234567-89",
+            industry_code="4690",
+        )
+    )
+    invoice_resolution = ""
+    for kind, prefix, low, high, types in RESOLUTIONS:
+        resolution = post_json(
+            f"{simulator_admin_url}/resolutions",
+            {"nit": SANDBOX_NIT, "kind": kind, "prefix": prefix, "from": low, "to": high},
+        )
+        invoice_resolution = invoice_resolution or str(resolution["resolution_number"])
+        issuing.RegisterNumberingRange(
+            issuing_pb2.NumberingRange(
+                country="co",
+                issuer=SANDBOX_NIT,
+                document_types=types,
+                authorization=str(resolution["resolution_number"]),
+                prefix=prefix,
+                range_from=low,
+                range_to=high,
+                valid_from=resolution["valid_from"],
+                valid_to=resolution["valid_to"],
+                technical_key=resolution.get("technical_key") or "" if kind == "invoice" else "",
+            )
+        )
+    for prefix, types in NOTE_SEQUENCES:
+        issuing.RegisterNumberingRange(
+            issuing_pb2.NumberingRange(
+                country="co",
+                issuer=SANDBOX_NIT,
+                document_types=types,
+                prefix=prefix,
+                range_from=1,
+                range_to=999_999_999,
+            )
+        )
+    signing.RegisterCertificate(
+        signing_pb2.RegisterCertificateRequest(
+            country="co", issuer=SANDBOX_NIT, pkcs12=bundle, password=password
+        )
+    )
+    save_transport_credentials(data_dir, "co", bundle, password, vault)
+    issuer = SandboxIssuer(
+        country="co",
+        tax_id=SANDBOX_NIT,
+        name=SANDBOX_NAME,
+        software_id=software["software_id"],
+        authorization=invoice_resolution,
+        prefix=RESOLUTIONS[0][1],
+    )
+    state_file.write_text(json.dumps(issuer.__dict__, indent=2))
+    log.info("sandbox issuer %s registered (resolution %s)", SANDBOX_NIT, issuer.authorization)
+    return issuer
+
+
+def _party(dv: str) -> document_pb2.Party:
+    return document_pb2.Party(
         tax_id=SANDBOX_NIT,
         check_digit=dv,
         id_type="31",
@@ -65,51 +153,3 @@ def enrol(
         email="facturacion@timbra-sandbox.test",
         phone="6015550100",
     )
-    issuing.RegisterIssuer(
-        issuing_pb2.IssuerProfile(
-            country="co",
-            party=party,
-            software_id=software["software_id"],
-            software_pin=software["software_pin"],
-            environment="2",
-            provider_tax_id=SANDBOX_NIT,
-            provider_check_digit=dv,
-            commercial_registration="01-234567-89",
-            industry_code="4690",
-        )
-    )
-    issuing.RegisterNumberingRange(
-        issuing_pb2.NumberingRange(
-            country="co",
-            issuer=SANDBOX_NIT,
-            document_types=["01"],
-            authorization=str(resolution["resolution_number"]),
-            prefix=resolution["prefix"],
-            range_from=int(resolution["from"]),
-            range_to=int(resolution["to"]),
-            valid_from=resolution["valid_from"],
-            valid_to=resolution["valid_to"],
-            technical_key=resolution["technical_key"],
-        )
-    )
-    key, cert = testca.issue_signing_certificate(authority, tax_id=SANDBOX_NIT, name=SANDBOX_NAME)
-    password = secrets.token_urlsafe(18)
-    signing.RegisterCertificate(
-        signing_pb2.RegisterCertificateRequest(
-            country="co",
-            issuer=SANDBOX_NIT,
-            pkcs12=testca.to_pkcs12(key, cert, [authority.certificate], password.encode()),
-            password=password,
-        )
-    )
-    issuer = SandboxIssuer(
-        country="co",
-        tax_id=SANDBOX_NIT,
-        name=SANDBOX_NAME,
-        software_id=software["software_id"],
-        authorization=str(resolution["resolution_number"]),
-        prefix=resolution["prefix"],
-    )
-    state_file.write_text(json.dumps(issuer.__dict__, indent=2))
-    log.info("sandbox issuer %s registered (resolution %s)", SANDBOX_NIT, issuer.authorization)
-    return issuer

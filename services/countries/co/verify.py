@@ -221,3 +221,23 @@ def _zip(data: bytes, source: str, options: _Options, depth: int) -> Verificatio
         _verify(part.content, f"{source} > {part.name}", options, depth + 1) for part in parts
     )
     return VerificationReport(source, document="ZIP", checks=skipped, embedded=inner)
+
+
+_UBL = b"urn:oasis:names:specification:ubl:schema:xsd:"
+
+
+def recognises(head: bytes) -> bool:
+    """Whether the start of a file looks like a DIAN (UBL 2.1) document or a ZIP of them."""
+    return _UBL in head or head.startswith(b"PK\x03\x04")
+
+
+def verify_for_cli(path: str, options: dict[str, str | None]) -> VerificationReport:
+    """`timbra verify` for a Colombian file: the options it understands, from the command line."""
+    variant = CudsVariant(options["cuds_variant"]) if options.get("cuds_variant") else None
+    return verify_file(
+        path,
+        technical_key=options.get("technical_key"),
+        pin=options.get("pin"),
+        trust_store=options.get("trust_store"),
+        **({"variant": variant} if variant else {}),
+    )

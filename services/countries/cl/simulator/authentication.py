@@ -93,7 +93,9 @@ class Authentication:
         while True:
             seed = f"{secrets.randbelow(10**12):012d}"
             try:
-                self.database.execute("INSERT INTO seeds (seed, issued_at) VALUES (?, ?)", (seed, now))
+                self.database.execute(
+                    "INSERT INTO seeds (seed, issued_at) VALUES (?, ?)", (seed, now)
+                )
                 return seed
             except sqlite3.IntegrityError:
                 continue  # drawn twice: draw again
@@ -142,3 +144,10 @@ class Authentication:
             "UPDATE tokens SET expires_at = ? WHERE expires_at > ?", (now, now)
         )
         return cursor.rowcount
+
+    def counts(self, now: float) -> dict[str, int]:
+        """How many tokens were issued, and how many are live now."""
+        issued, live = self.database.execute(
+            "SELECT COUNT(*), COALESCE(SUM(expires_at > ?), 0) FROM tokens", (now,)
+        ).fetchone()
+        return {"issued": issued, "live": live}

@@ -119,4 +119,3 @@ def check_envelope(root: etree._Element, company: Company, sender: str) -> Envel
     if signer.run != sender or signer.run not in company.senders:
         return EnvelopeCheck(stopped, (f"Usuario {signer.run} no autorizado a enviar",))
     return EnvelopeCheck(codes.ACCEPTED_PATH, (), dtes)
-

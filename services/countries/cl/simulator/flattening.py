@@ -4,7 +4,8 @@ The TED's DD and the CAF's DA are signed as namespace-free XML, with everything 
 closing tag and the next opening tag removed, text escaped as C14N escapes it, empty elements
 written `<X></X>`, and the result encoded in ISO-8859-1. The simulator rebuilds that string from
 the parsed element, so whatever whitespace or namespace declarations the document carries
-around DD, the bytes checked are the ones the issuer had to sign.
+around DD, the bytes checked are the ones the issuer had to sign. It is written apart from the
+pack's own `flatten.py` on purpose: a mistake there must be caught here, not mirrored.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ class NotFlattenable(ValueError):
 
 
 def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
-        "\r", "&#xD;"
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
     )
 
 
@@ -62,4 +63,5 @@ def flattened(element: etree._Element) -> bytes:
     try:
         return "".join(out).encode("iso-8859-1")
     except UnicodeEncodeError as error:
-        raise NotFlattenable(f"a character outside ISO-8859-1: {error.object[error.start]!r}")
+        character = error.object[error.start]
+        raise NotFlattenable(f"a character outside ISO-8859-1: {character!r}") from None

@@ -89,7 +89,11 @@ class Judge:
             kind, folio = reference.document_type, reference.folio
             if kind.isdigit() and folio.isdigit() and reference.code in (1, 2, 3):
                 self.ledger.record_modification(
-                    facts.issuer, int(kind), int(folio), facts.dte_type, facts.folio,
+                    facts.issuer,
+                    int(kind),
+                    int(folio),
+                    facts.dte_type,
+                    facts.folio,
                     reference.code,
                 )
 

@@ -1,9 +1,11 @@
 """The simulator's own "SII" key: it signs every CAF (FRMA) it issues, as the SII's IDK 100/300 do.
 
-Like the SII's published `100.cer`/`300.cer` (reference §3.2), the key is 512-bit RSA and its
-certificate is self-signed with md5WithRSAEncryption, already expired, and carries the invalid
-X.509 version field 3 ("v4"): `cryptography` refuses to load it, so clients must learn to take
-the public key out of it another way. The key is made on first run and kept in the data dir.
+Like the SII's published `100.cer`/`300.cer` (reference §3.2), its certificate is self-signed
+with md5WithRSAEncryption, already expired, and carries the invalid X.509 version field 3
+("v4"): `cryptography` refuses to load it, so clients must learn to take the public key out of
+it another way. The SII's keys are 512-bit; this one is 1024-bit, the smallest `cryptography`
+generates (verifiers read whatever size the certificate holds). The key is made on first run
+and kept, owner-readable only, in the data dir.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
-
-from services.countries.cl.simulator.short_rsa import generate_private_key
 
 KEY_FILE = "sii-key.pem"
 CERTIFICATION_IDK = 100  # maullin's IDK; production (palena) is 300
@@ -98,7 +98,7 @@ def load_or_create(data_dir: Path, idk: int = CERTIFICATION_IDK) -> SiiKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         assert isinstance(key, rsa.RSAPrivateKey)
     else:
-        key = generate_private_key(512, 65537)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.TraditionalOpenSSL,

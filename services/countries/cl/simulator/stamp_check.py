@@ -64,8 +64,10 @@ def check_caf(
     idk = text(caf, "s:DA/s:IDK")
     key = sii_keys.get(int(idk)) if idk.isdigit() else None
     try:
-        signed = key is not None and da is not None and _verifies(
-            key, text(caf, "s:FRMA"), flattened(da)
+        signed = (
+            key is not None
+            and da is not None
+            and _verifies(key, text(caf, "s:FRMA"), flattened(da))
         )
     except NotFlattenable:
         signed = False

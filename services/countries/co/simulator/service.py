@@ -36,6 +36,7 @@ from services.countries.co.simulator.trust import TrustRecords
 
 T = TypeVar("T")
 DEFAULT_PROCESSING_DELAY = 0.5  # seconds before an asynchronous upload is validated
+BATCH_FAILED = "Error al generar ApplicationResponse. Inténtelo más tarde."
 _log = logging.getLogger("timbra.dian.simulator")
 
 
@@ -159,10 +160,14 @@ class DianService:
                 )
             await self.in_database(self.batches.finish, upload.zip_key, answers)
         except asyncio.CancelledError:
+            # Shutting down: the batch stays unprocessed and is taken up after the next start
+            # (documents already stored then answer Regla 90, which means accepted).
             raise
-        except Exception:  # a bug must not leave the batch pending forever unseen
+        except Exception:
+            # A bug must not leave the batch pending forever: answer as DIAN does when it
+            # fails to build its answers, and let the client reconcile document by document.
             _log.exception("processing batch %s failed", upload.zip_key)
-            raise
+            await self.in_database(self.batches.finish, upload.zip_key, [], "66", BATCH_FAILED)
 
     async def _validate(
         self,

@@ -1,0 +1,106 @@
+"""Chile's country pack: the SII's DTEs (33, 34, 52, 56, 61), CAF folios, the TED and XMLDSig."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+
+from services.countries.cl import caf, dte, registration
+from services.countries.cl.clock import CHILE_TIME, in_chile
+from services.countries.cl.document import ChileanDocument, parse_document
+from services.countries.cl.signer import ChileanSigner
+from services.countries.cl.sii_keys import load_sii_keys
+from services.countries.pack import (
+    AuthorityClient,
+    Credentials,
+    DocumentSigner,
+    Draft,
+    IssuerProfile,
+    NumberingFile,
+    NumberingSlot,
+    ParsedDocument,
+    RangeSpec,
+)
+from timbra.v1 import document_pb2, issuing_pb2
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ChilePack:
+    """The CountryPack for Chile (SII).
+
+    CAF signatures are checked against the trusted SII keys given to the constructor or to
+    `configure` (PEM public keys, or the certificates the SII publishes).
+    """
+
+    code = "cl"
+    authority = "SII"
+    timezone: tzinfo = CHILE_TIME
+
+    def __init__(
+        self,
+        trusted_sii_keys: list[bytes] | None = None,
+        *,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._now = now
+        self._trusted = load_sii_keys(trusted_sii_keys or [])
+
+    def configure(self, trusted_sii_keys: list[bytes]) -> None:
+        """Replace the SII keys CAF signatures (FRMA) are checked against."""
+        self._trusted = load_sii_keys(trusted_sii_keys)
+
+    def parse_issuer(self, profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile:
+        """Validate an issuer: RUT, razón social, giro, Acteco, address, SII resolution."""
+        return registration.parse_issuer(profile, path)
+
+    def parse_range(self, spec: issuing_pb2.NumberingRange, path: str) -> RangeSpec:
+        """Refused: Chilean folio ranges come from CAF files (parse_numbering_file)."""
+        return registration.parse_range(spec, path)
+
+    def parse_numbering_file(self, issuer: str, content: bytes, path: str) -> NumberingFile:
+        """A CAF for `issuer`, its FRMA checked against the trusted SII keys."""
+        today = in_chile(self._now()).date()
+        return caf.parse_caf(issuer, content, path, trusted_keys=self._trusted, today=today)
+
+    def parse_document(self, document: document_pb2.Document, path: str) -> ParsedDocument:
+        """Validate a DTE request (33, 34, 52, 56, 61)."""
+        return parse_document(document, path)
+
+    def build_draft(
+        self,
+        document: ParsedDocument,
+        issuer: IssuerProfile,
+        slot: NumberingSlot,
+        issued_at: datetime,
+    ) -> Draft:
+        """The unsigned DTE with its TED (FRMT pending) and its identity. Pure: no I/O."""
+        return dte.build_draft(_ours(document), issuer, slot, issued_at)
+
+    def contingency_variant(self, document: ParsedDocument) -> ParsedDocument | None:
+        """None: a DTE stamped offline with its TED is the same document (no variant)."""
+        return None
+
+    def create_signer(self, credentials: Credentials) -> DocumentSigner:
+        """A TED + XMLDSig signer for one issuer's certificate and folio keys; create once."""
+        return ChileanSigner(credentials)
+
+    def create_authority_client(
+        self, endpoint: str, timeout: float, credentials: Credentials | None = None
+    ) -> AuthorityClient:
+        """A client for the SII's web services (seed, token, DTEUpload, status) at `endpoint`."""
+        # Imported here so that parsing and building never load the HTTP stack.
+        from services.countries.cl.client import SiiClient
+
+        return SiiClient(endpoint=endpoint, timeout=timeout, credentials=credentials)  # type: ignore[no-any-return]
+
+
+def _ours(document: ParsedDocument) -> ChileanDocument:
+    if not isinstance(document, ChileanDocument):
+        raise TypeError(f"not a document this pack parsed: {type(document).__name__}")
+    return document
+
+
+PACK = ChilePack()

@@ -1,0 +1,139 @@
+"""A self-contained Chilean sandbox: an SII-like key that signs CAFs, an issuer registered in
+certification, its CAFs for every type timbra issues, and a signing certificate naming a RUN.
+
+For the embedded run, demos and tests; nothing here is an SII credential. The sandbox SII key
+plays the role the simulator's key plays in the embedded default: configure its public half
+as the trusted SII key (`trusted_key_pem`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from services.countries.cl import codes, demo
+from services.countries.cl.caf import generate_caf, parse_caf
+from services.countries.cl.pack import ChilePack
+from services.countries.cl.registration import parse_issuer
+from services.countries.cl.signer_certificate import issue_sandbox_certificate
+from services.countries.pack import (
+    Credentials,
+    DocumentSigner,
+    Draft,
+    IssuerProfile,
+    NumberingFile,
+    NumberingSlot,
+)
+from services.signing import testca
+from timbra.v1 import document_pb2
+
+SANDBOX_SII_IDK = 100  # the certification IDK (sii-chile.md §3.2)
+SANDBOX_SIGNER_RUN = "13185095-6"
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Everything needed to issue, stamp, sign and send Chilean documents locally."""
+
+    sii_key: rsa.RSAPrivateKey = field(repr=False)
+    issuer: IssuerProfile
+    credentials: Credentials = field(repr=False)
+    cafs: dict[int, bytes] = field(repr=False)  # the CAF files, by TipoDTE
+    numbering: dict[int, NumberingFile] = field(repr=False)
+
+    @property
+    def trusted_key_pem(self) -> bytes:
+        """The sandbox SII's public key, PEM: what to configure as trusted."""
+        return self.sii_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        """The signer's certificate (RUN in subjectAltName)."""
+        return self.credentials.certificate  # type: ignore[no-any-return]
+
+    @cached_property
+    def pack(self) -> ChilePack:
+        """A Chilean pack trusting the sandbox SII key."""
+        return ChilePack([self.trusted_key_pem])
+
+    @cached_property
+    def signer(self) -> DocumentSigner:
+        """The sandbox issuer's signer (certificate and every sandbox folio key)."""
+        return self.pack.create_signer(self.credentials)
+
+    def issue(
+        self, document: document_pb2.Document, folio: int, issued_at: datetime
+    ) -> tuple[Draft, bytes]:
+        """Parse, draft and sign a request with folio `folio`: its draft and signed DTE."""
+        parsed = self.pack.parse_document(document, "document")
+        draft = self.pack.build_draft(
+            parsed, self.issuer, self.slot(int(parsed.document_type), folio), issued_at
+        )
+        return draft, self.signer.sign(draft.unsigned_xml, issued_at).signed_xml
+
+    def slot(self, dte_type: int, folio: int) -> NumberingSlot:
+        """A numbering slot of the sandbox CAF of `dte_type`, as issuing would hand it out."""
+        spec = self.numbering[dte_type].range
+        return NumberingSlot(
+            range_id=f"sandbox-{dte_type}",
+            authorization=spec.authorization,
+            prefix=spec.prefix,
+            number=folio,
+            range_from=spec.range_from,
+            range_to=spec.range_to,
+            valid_from=spec.valid_from,
+            valid_to=spec.valid_to,
+            public_authorization=spec.public_authorization,
+        )
+
+
+def create_sandbox(
+    *,
+    authorized_on: date,
+    types: tuple[int, ...] = tuple(codes.KINDS),
+    folios: tuple[int, int] = (1, 10_000),
+    sii_key: rsa.RSAPrivateKey | None = None,
+) -> Sandbox:
+    """A fresh sandbox whose CAFs were authorised on `authorized_on`."""
+    sii_key = sii_key or rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    profile = demo.issuer_profile()
+    issuer = parse_issuer(profile, "issuer")
+    cafs, numbering, folio_keys = {}, {}, {}
+    for dte_type in types:
+        content, _ = generate_caf(
+            issuer.tax_id,
+            dte_type,
+            folios[0],
+            folios[1],
+            authorized_on,
+            sii_key,
+            SANDBOX_SII_IDK,
+            issuer.party.name,
+        )
+        loaded = parse_caf(
+            issuer.tax_id,
+            content,
+            "caf",
+            trusted_keys=(sii_key.public_key(),),
+            today=authorized_on,
+        )
+        cafs[dte_type], numbering[dte_type] = content, loaded
+        folio_keys[loaded.key_id] = serialization.load_pem_private_key(loaded.private_key_pem, None)
+    authority = testca.create_authority("timbra sandbox CA (Chile)")
+    key, certificate = issue_sandbox_certificate(
+        authority, run=SANDBOX_SIGNER_RUN, name="Firmante Sandbox Timbra"
+    )
+    credentials = Credentials(
+        private_key=key,
+        certificate=certificate,
+        chain=(authority.certificate,),
+        folio_keys=folio_keys,
+    )
+    return Sandbox(sii_key, issuer, credentials, cafs, numbering)
