@@ -43,6 +43,7 @@ class Party:
     email: str = ""
     phone: str = ""
     trade_name: str = ""
+    business_activity: str = ""  # CL: giro
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Reference:
     document_key: str
     issue_date: date
     document_type: str
+    field: str = ""  # the request path that names it, for refusals
 
 
 class ParsedDocument(Protocol):

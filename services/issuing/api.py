@@ -72,13 +72,7 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
         self.app.issuer_profile(document.country, document.issuer)
         parsed = pack.parse_document(document, "document")
         if parsed.reference is not None:
-            check_reference(
-                self.directory,
-                document.country,
-                document.issuer,
-                parsed.reference,
-                f"document.{pack.code}.billing_reference",
-            )
+            check_reference(self.directory, document.country, document.issuer, parsed.reference)
         return IssueOrder(
             request_id=request_id,
             country=document.country,

@@ -309,6 +309,7 @@ def _profile_from_state(state: dict[str, Any], country: str, pins: list[str]) ->
     address = party.pop("address")
     party["tax_responsibilities"] = tuple(party["tax_responsibilities"])
     values = {k: v for k, v in state.items() if k != "party"}
+    values["activity_codes"] = tuple(values.get("activity_codes", ()))
     return IssuerProfile(
         **{
             **values,

@@ -73,6 +73,7 @@ class Directory(LogTail):
         self._lock = threading.Lock()
         self._by_id: dict[uuid.UUID, Summary] = {}
         self._by_number: dict[tuple[str, str, str], uuid.UUID] = {}
+        self._by_key: dict[tuple[str, str, str], uuid.UUID] = {}
         self._listeners: set[Listener] = set()
         self._position = 0
         self._caught_up = threading.Event()
@@ -100,6 +101,12 @@ class Directory(LogTail):
         """The summary of the issuer's document with this number."""
         with self._lock:
             document_id = self._by_number.get((country, issuer, number))
+            return self._by_id.get(document_id) if document_id else None
+
+    def by_key(self, country: str, issuer: str, document_key: str) -> Summary | None:
+        """The summary of the issuer's document with this document key (CUFE, DTE identity)."""
+        with self._lock:
+            document_id = self._by_key.get((country, issuer, document_key))
             return self._by_id.get(document_id) if document_id else None
 
     def select(
@@ -165,6 +172,9 @@ class Directory(LogTail):
                     updated_at=event.timestamp,
                 )
                 self._by_number[(event.country, event.issuer, event.number)] = event.originator_id
+                self._by_key[(event.country, event.issuer, event.document_key)] = (
+                    event.originator_id
+                )
             else:
                 previous = self._by_id[event.originator_id]
                 verdict = getattr(event, "verdict", None) or previous.verdict

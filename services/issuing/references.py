@@ -11,11 +11,15 @@ from services.issuing.directory import Directory
 from services.issuing.domain import State
 
 
-def check_reference(
-    directory: Directory, country: str, issuer: str, reference: Reference, field: str
-) -> None:
+def check_reference(directory: Directory, country: str, issuer: str, reference: Reference) -> None:
     """Refuse a note whose referenced document contradicts what timbra recorded."""
-    known = directory.by_number(country, issuer, reference.number)
+    field = reference.field
+    # By key first: numbers are unique per type only in some countries (CL folios).
+    known = directory.by_key(country, issuer, reference.document_key)
+    if known is None:
+        known = directory.by_number(country, issuer, reference.number)
+        if known is not None and known.document_type != reference.document_type:
+            known = None  # another document type's number: not the one named
     if known is None:
         return  # issued before timbra or by another system: the authority will check it
     if known.document_key != reference.document_key:

@@ -167,6 +167,7 @@ def profile_view(profile: IssuerProfile) -> issuing_pb2.IssuerProfile:
             email=party.email,
             phone=party.phone,
             trade_name=party.trade_name,
+            business_activity=party.business_activity,
         ),
         software_id=profile.software_id,
         environment=profile.environment,
@@ -176,4 +177,9 @@ def profile_view(profile: IssuerProfile) -> issuing_pb2.IssuerProfile:
         industry_code=profile.industry_code,
         test_set_id=profile.test_set_id,
         support_software_id=profile.support_software_id,
+        activity_codes=list(profile.activity_codes),
+        authorization_date=(
+            profile.authorization_date.isoformat() if profile.authorization_date else ""
+        ),
+        authorization_number=profile.authorization_number,
     )

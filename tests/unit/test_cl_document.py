@@ -88,7 +88,11 @@ def test_the_reference_of_a_note_is_the_first_dte_it_names():
     )
     parsed = parse_document(document, "document")
     assert parsed.reference == Reference(
-        number="12", document_key=f"{ISSUER}-33-12", issue_date=date(2025, 1, 2), document_type="33"
+        number="12",
+        document_key=f"{ISSUER}-33-12",
+        issue_date=date(2025, 1, 2),
+        document_type="33",
+        field="document.cl.references[1]",  # after the purchase order inserted first
     )
 
 

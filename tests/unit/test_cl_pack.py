@@ -107,7 +107,11 @@ def test_a_draft_is_numbered_with_its_folio_and_identity(sandbox):
     assert draft.document_type == "33"
     assert draft.issue_date == dt.date(2025, 3, 10)  # the Chilean calendar date
     assert draft.issued_at.utcoffset() == dt.timedelta(hours=-3)
-    assert draft.transmission_options == {}
+    # the envelope's Carátula names the SII resolution: it travels with the draft
+    assert draft.transmission_options == {
+        "sii_resolution_date": "2024-03-01",
+        "sii_resolution_number": "0",
+    }
     assert (draft.currency, draft.environment, draft.customer_id) == (
         "CLP",
         "2",

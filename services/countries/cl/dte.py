@@ -110,6 +110,10 @@ def dte_element(
     return root
 
 
+# Keys of Draft.transmission_options the SII client reads to write the Carátula.
+RESOLUTION_DATE, RESOLUTION_NUMBER = "sii_resolution_date", "sii_resolution_number"
+
+
 def build_draft(
     document: ChileanDocument, issuer: IssuerProfile, slot: NumberingSlot, issued_at: datetime
 ) -> Draft:
@@ -131,4 +135,11 @@ def build_draft(
         currency=document.currency,
         payable_amount=document.payable_amount,
         environment=issuer.environment,
+        # The EnvioDTE's Carátula names the issuer's SII resolution; it travels with the draft.
+        transmission_options={
+            RESOLUTION_DATE: issuer.authorization_date.isoformat()
+            if issuer.authorization_date
+            else "",
+            RESOLUTION_NUMBER: issuer.authorization_number,
+        },
     )

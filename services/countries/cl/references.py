@@ -151,13 +151,14 @@ def correction_code(references: Iterable[DteReference], path: str) -> int:
 
 def first_dte(references: Iterable[DteReference], issuer: str) -> Reference | None:
     """The first reference naming a DTE, as the platform's Reference (None when there is none)."""
-    for reference in references:
+    for index, reference in enumerate(references):
         if reference.names_dte and not reference.is_global:
             return Reference(
                 number=reference.folio,
                 document_key=document_key(issuer, int(reference.document_type), reference.folio),
                 issue_date=reference.date,
                 document_type=reference.document_type,
+                field=f"document.cl.references[{index}]",
             )
     return None
 

@@ -4,12 +4,12 @@ The issuer is known by its RUT written canonically (`76192083-9`): that is its t
 platform, the `document.issuer` of its requests and RUTEmisor in its DTEs. Folio ranges come
 from CAF files only (`caf.parse_caf`): a range without the SII's CAF could not stamp a TED.
 
-Until the country-neutral `pack.Party` has a giro field, the issuer's giro (GiroEmis) is kept in
-`IssuerProfile.industry_code`, which Chile does not otherwise use; `issuer_giro` reads it.
+The issuer's giro (GiroEmis) is its party's `business_activity`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from services.core.rejection import InputRejected
@@ -38,7 +38,7 @@ _NOT_CHILEAN = (
 
 def issuer_giro(issuer: IssuerProfile) -> str:
     """The issuer's giro (GiroEmis)."""
-    return getattr(issuer.party, "business_activity", "") or issuer.industry_code
+    return issuer.party.business_activity
 
 
 def _activity_codes(profile: issuing_pb2.IssuerProfile, path: str) -> tuple[str, ...]:
@@ -122,9 +122,8 @@ def parse_issuer(profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile
         )
     return IssuerProfile(
         country="cl",
-        party=party,
+        party=dataclasses.replace(party, business_activity=giro),
         environment=environment,
-        industry_code=giro,
         activity_codes=_activity_codes(profile, path),
         authorization_date=resolution_date,
         authorization_number=number,

@@ -98,6 +98,7 @@ def _reference(
         document_key=key,
         issue_date=parse_date(given.issue_date, f"{path}.issue_date"),
         document_type=document_type,
+        field=path,
     )
 
 
