@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.countries.co.simulator.faults import Fault, FaultPlan, parse_fault
+from services.countries.co.simulator.faults import Fault, FaultPlan, parse_fault, parse_outage
 
 
 def test_a_plan_applies_to_the_next_count_calls_then_stops() -> None:
@@ -55,3 +55,36 @@ def test_bad_requests_name_the_field(body: object, field: str) -> None:
     with pytest.raises(ValueError) as refused:
         parse_fault(body)
     assert str(refused.value).startswith(f"{field}:")
+
+
+def test_a_fault_for_one_operation_leaves_the_others_alone() -> None:
+    plan = FaultPlan()
+    plan.arm(Fault(http_status=500, operations=("GetStatus",)), 1)
+    assert plan.take("SendBillSync") is None
+    assert plan.take("GetStatus") == Fault(http_status=500, operations=("GetStatus",))
+    assert plan.take("GetStatus") is None
+
+
+def test_an_outage_window_opens_and_closes_with_the_clock() -> None:
+    now = [100.0]
+    plan = FaultPlan(clock=lambda: now[0])
+    assert parse_outage({"outage_seconds": 30}) == 30.0
+    assert parse_outage({"http_status": 503}) is None
+    plan.start_outage(30)
+    assert plan.in_outage() and plan.describe()["outage_remaining_seconds"] == 30
+    now[0] = 129.9
+    assert plan.in_outage()
+    now[0] = 130.0
+    assert not plan.in_outage() and "outage_remaining_seconds" not in plan.describe()
+    plan.start_outage(30)
+    plan.clear()
+    assert not plan.in_outage()
+
+
+def test_a_timeout_holds_the_answer_and_excludes_the_other_outcomes() -> None:
+    assert parse_fault({"timeout_ms": 2000}) == (Fault(timeout_ms=2000), 1)
+    for body in ({"timeout_ms": 1, "http_status": 503}, {"timeout_ms": 1, "drop_response": True}):
+        with pytest.raises(ValueError, match="timeout_ms"):
+            parse_fault(body)
+    with pytest.raises(ValueError, match="outage_seconds"):
+        parse_outage({"outage_seconds": -1})

@@ -70,9 +70,7 @@ async def scenario(data_dir: Path) -> None:
                 assert r.status == 413
         signing = credentials()
         submission = await asyncio.to_thread(signed_invoice, software, resolution, signing)
-        client = DianClient(
-            f"{base}/WcfDianCustomerServices.svc", timeout=10, credentials=signing
-        )
+        client = DianClient(f"{base}/WcfDianCustomerServices.svc", timeout=10, credentials=signing)
         # The client is synchronous: call it off the loop that serves the simulator.
         delivery = await asyncio.to_thread(client.submit, submission)
         assert delivery.verdict.accepted, delivery.verdict

@@ -4,6 +4,7 @@ from the simulator's portal, and DTEs built and signed by the Chilean pack as th
 
 from __future__ import annotations
 
+import base64
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -12,14 +13,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import requests
+import xmlsec
+from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from services.core.simulators import SimulatorProcess, start_simulator
 from services.countries.cl import demo, envelope, registration
 from services.countries.cl.client import SiiClient
+from services.countries.cl.client.authentication import TokenKeeper
+from services.countries.cl.client.wire import Wire
 from services.countries.cl.clock import CHILE_TIME
 from services.countries.cl.pack import ChilePack
-from services.countries.cl.signer_certificate import issue_sandbox_certificate
+from services.countries.cl.signer_certificate import holder_run, issue_sandbox_certificate
 from services.countries.pack import (
     Credentials,
     IssuerProfile,
@@ -151,7 +156,9 @@ class Company:
                 edit(root)
                 unsigned = etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1")
             signed = self.sign(unsigned, moment)
-            found.append(submission(self.profile, draft.number, draft.document_key, signed, dte_type))
+            found.append(
+                submission(self.profile, draft.number, draft.document_key, signed, dte_type)
+            )
         return found
 
     def envelope(self, submissions: list[Submission], **options: object) -> bytes:
@@ -199,7 +206,9 @@ def enrol(
         },
     )
     profile = registration.parse_issuer(demo.issuer_profile(rut), "issuer")
-    company = Company(simulator, profile, credentials or sandbox_credentials(), trusted_pack(simulator))
+    company = Company(
+        simulator, profile, credentials or sandbox_credentials(), trusted_pack(simulator)
+    )
     company.use(company.caf(33, count=5000))
     return company
 
@@ -294,11 +303,6 @@ def raw_envelope(
 
 def sign_envelope(document: etree._Element, credentials: Credentials) -> bytes:
     """Sign an EnvioDTE's SetDTE (RSA-SHA1, C14N, KeyValue then X509Data) with libxmlsec1."""
-    import base64
-
-    import xmlsec
-    from cryptography.hazmat.primitives import serialization
-
     signature = xmlsec.template.create(document, xmlsec.Transform.C14N, xmlsec.Transform.RSA_SHA1)
     document.append(signature)
     xmlsec.template.add_reference(signature, xmlsec.Transform.SHA1, uri="#SetDoc")
@@ -337,10 +341,6 @@ def upload_raw(
     rut_sender: str | None = None,
 ) -> etree._Element:
     """DTEUpload of `content` as is; the RECEPCIONDTE answer."""
-    from services.countries.cl.client.authentication import TokenKeeper
-    from services.countries.cl.client.wire import Wire
-    from services.countries.cl.signer_certificate import holder_run
-
     wire = Wire(company.simulator.service_url, 30)
     credentials = credentials or company.credentials
     token = TokenKeeper(wire, credentials).current()

@@ -99,9 +99,7 @@ def test_a_key_value_other_than_the_certificates_is_refused(
     assert get_token(wire, etree.tostring(root, encoding="unicode")).estado == "21"
 
 
-def test_a_seed_signed_without_certificate_is_refused(
-    wire: Wire, credentials: Credentials
-) -> None:
+def test_a_seed_signed_without_certificate_is_refused(wire: Wire, credentials: Credentials) -> None:
     root = etree.fromstring(signed_seed(seed(wire), credentials).encode())
     data = root.find(f".//{{{DS}}}X509Data")
     data.getparent().remove(data)

@@ -15,7 +15,6 @@ from services.countries.cl import caf, envelope
 from services.countries.cl.clock import CHILE_TIME
 from services.countries.cl.sii_keys import load_sii_key
 from services.countries.pack import Credentials, IssuerProfile, NumberingFile, Submission, Verdict
-from timbra.v1 import document_pb2
 from tests.integration.sii.support import (
     COMPANY,
     NS,
@@ -29,6 +28,7 @@ from tests.integration.sii.support import (
     upload_raw,
     wait_for_report,
 )
+from timbra.v1 import document_pb2
 
 TODAY = datetime.now(CHILE_TIME).date()
 
@@ -68,7 +68,9 @@ def portal_caf(company: Company, authorized_on: date) -> bytes:
 
 def test_a_good_document_is_accepted_beside_a_bad_one(company: Company) -> None:
     good = company.documents(1, seed=2)
-    bad = company.documents(1, seed=3, edit=lambda root: _set(root, "s:Encabezado/s:Totales/s:MntTotal", "1"))
+    bad = company.documents(
+        1, seed=3, edit=lambda root: _set(root, "s:Encabezado/s:Totales/s:MntTotal", "1")
+    )
     accepted, rejected = verdicts(company, good + bad)
     assert accepted.accepted and accepted.status_code == "DOK"
     rejected_with(rejected, "TED-3-511")

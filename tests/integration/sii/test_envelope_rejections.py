@@ -70,7 +70,9 @@ def test_an_envelope_signed_by_someone_not_authorised_is_rejected(company: Compa
 
 def test_a_cover_with_another_resolution_is_rejected(company: Company) -> None:
     items = [
-        replace(i, transmission_options={**i.transmission_options, "sii_resolution_date": "2020-05-05"})
+        replace(
+            i, transmission_options={**i.transmission_options, "sii_resolution_date": "2020-05-05"}
+        )
         for i in company.documents(1, seed=34)
     ]
     [verdict] = refused(company, items)

@@ -18,7 +18,9 @@ def processing_seconds(simulator: SimulatorProcess, track_id: str) -> float:
     """The simulator's own time to validate the envelope, from its log."""
     arguments = list(simulator.process.args)  # type: ignore[arg-type]
     log = Path(arguments[arguments.index("--data-dir") + 1]) / "simulator.log"
-    found = re.search(rf"track {track_id} processed in ([0-9.]+) s: EPR, {COUNT} DTEs", log.read_text())
+    found = re.search(
+        rf"track {track_id} processed in ([0-9.]+) s: EPR, {COUNT} DTEs", log.read_text()
+    )
     assert found, "the simulator logs how long the envelope took"
     return float(found.group(1))
 

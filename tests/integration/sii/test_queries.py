@@ -10,8 +10,8 @@ from lxml import etree
 from services.countries.cl.client import SiiClient
 from services.countries.cl.client.documents import DocumentFacts, document_facts
 from services.countries.pack import Submission
-from timbra.v1 import document_pb2
 from tests.integration.sii.support import COMPANY, NS, OTHER_COMPANY, Company, post, settle
+from timbra.v1 import document_pb2
 
 
 @pytest.fixture(scope="module")

@@ -269,12 +269,13 @@ class SiiClient:
         if status.rejected:
             return verdicts.refused_envelope(status, self._informe(track_id), key, track_id)
         count = status.counts.get(facts.dte_type)
-        if count is None:
+        if status.counts and count is None:
             raise SubmissionInDoubt(f"envelope {track_id} holds no DTE of type {facts.dte_type}")
         informe = self._informe(track_id)
+        verdict = None
         if informe is not None:
             verdict = verdicts.from_report(informe, facts.dte_type, facts.folio, key, track_id)
-        else:
+        elif count is not None:
             verdict = verdicts.from_counts(count, key, track_id, status.xml)
         if verdict is None:
             answer = self.document_status(facts)

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aiohttp import web
@@ -178,31 +179,48 @@ async def describe(request: web.Request) -> web.Response:
     return web.Response(text=soap.wsdl(service, base), content_type="text/xml", charset="utf-8")
 
 
-async def _upload_answer(request: web.Request) -> tuple[str, str, str, str, int | None, tuple]:
+@dataclass(frozen=True)
+class _Reception:
+    """What RECEPCIONDTE tells about one upload."""
+
+    sender: str = ""
+    company: str = ""
+    file_name: str = ""
+    status: str = codes.UPLOAD_OK
+    track_id: int | None = None
+    errors: tuple[str, ...] = ()
+
+    def refused(self, status: str, error: str) -> _Reception:
+        """The same upload refused with `status`."""
+        return replace(self, status=status, errors=(error,))
+
+
+async def _receive(request: web.Request) -> _Reception:
     service = request.app[SERVICE_KEY]
     try:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
-        return "", "", "", codes.UPLOAD_SIZE, None, ("Archivo demasiado grande",)
+        return _Reception().refused(codes.UPLOAD_SIZE, "Archivo demasiado grande")
     sender = identities.join(str(form.get("rutSender", "")), str(form.get("dvSender", "")))
     company_rut = identities.join(str(form.get("rutCompany", "")), str(form.get("dvCompany", "")))
     archivo = form.get("archivo")
-    name = getattr(archivo, "filename", "") or ""
-    shown = (sender or "", company_rut or "", name)
+    shown = _Reception(sender or "", company_rut or "", getattr(archivo, "filename", "") or "")
     try:
         run = await _holder(request, request.cookies.get("TOKEN", ""))
     except TokenInvalid:
-        return (*shown, codes.UPLOAD_NOT_AUTHENTICATED, None, ("No esta autenticado",))
+        return shown.refused(codes.UPLOAD_NOT_AUTHENTICATED, "No esta autenticado")
     company = await service.in_database(service.registry.company, company_rut or "")
     if company is None or not company.authorised:
-        return (*shown, codes.UPLOAD_COMPANY_NOT_AUTHORISED, None, ("Empresa no autorizada",))
+        return shown.refused(codes.UPLOAD_COMPANY_NOT_AUTHORISED, "Empresa no autorizada")
     if sender != run or sender not in company.senders:
-        return (*shown, codes.UPLOAD_SENDER_NOT_ALLOWED, None, ("Usuario sin permiso de envio",))
+        return shown.refused(codes.UPLOAD_SENDER_NOT_ALLOWED, "Usuario sin permiso de envio")
     content = archivo.file.read() if hasattr(archivo, "file") else b""
     if not content or len(content) > request.app[MAX_UPLOAD_KEY]:
-        return (*shown, codes.UPLOAD_SIZE, None, ("Error en tamano del archivo",))
-    status, track_id, errors = await service.store_upload(company.rut, run, name, content)
-    return (*shown, status, track_id, errors)
+        return shown.refused(codes.UPLOAD_SIZE, "Error en tamano del archivo")
+    status, track_id, errors = await service.store_upload(
+        company.rut, run, shown.file_name, content
+    )
+    return replace(shown, status=status, track_id=track_id, errors=errors)
 
 
 async def upload(request: web.Request) -> web.StreamResponse:
@@ -210,22 +228,22 @@ async def upload(request: web.Request) -> web.StreamResponse:
 
     async def answer() -> web.StreamResponse:
         started = time.monotonic()
-        sender, company, name, status, track_id, errors = await _upload_answer(request)
+        taken = await _receive(request)
         _log.info(
             "DTEUpload %s for %s: STATUS %s (%.2f s)",
-            name,
-            company,
-            status,
+            taken.file_name,
+            taken.company,
+            taken.status,
             time.monotonic() - started,
         )
         body = answers.reception(
-            sender=sender,
-            company=company,
-            file_name=name,
+            sender=taken.sender,
+            company=taken.company,
+            file_name=taken.file_name,
             now=chile_now(),
-            status=status,
-            track_id=track_id,
-            errors=errors,
+            status=taken.status,
+            track_id=taken.track_id,
+            errors=taken.errors,
         )
         return web.Response(body=body, content_type="text/xml", charset="utf-8")
 

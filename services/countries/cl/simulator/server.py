@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from services.countries.cl.simulator import endpoints, sandbox, sii_key
+from services.countries.cl.simulator import endpoints, sandbox, sandbox_controls, sii_key
 from services.countries.cl.simulator.endpoints import FAULTS_KEY, MAX_UPLOAD_KEY, SERVICE_KEY
 from services.countries.cl.simulator.envelope_check import schema_path
 from services.countries.cl.simulator.faults import FaultPlan
@@ -68,4 +68,5 @@ def build_app(
     app.on_cleanup.append(stop)
     endpoints.add_routes(app)
     sandbox.add_routes(app)
+    sandbox_controls.add_routes(app)
     return app

@@ -26,7 +26,11 @@ from services.countries.cl.simulator.authentication import (
     TokenInvalid,
     read_signed_seed,
 )
-from services.countries.cl.simulator.inspection import inspect_upload, well_formed_envelope
+from services.countries.cl.simulator.inspection import (
+    Inspection,
+    inspect_upload,
+    well_formed_envelope,
+)
 from services.countries.cl.simulator.judgement import Judge
 from services.countries.cl.simulator.ledger import Ledger, UploadRecord
 from services.countries.cl.simulator.registry import Registry
@@ -168,7 +172,7 @@ class SiiService:
         except Exception:  # a simulator bug: logged, the upload stays REC for a restart
             _log.exception("processing track %s failed", track_id)
 
-    def _judge(self, upload: UploadRecord, inspection: Any) -> None:
+    def _judge(self, upload: UploadRecord, inspection: Inspection) -> None:
         received = datetime.fromtimestamp(upload.received_at, UTC).astimezone(CHILE)
         self.database.execute("BEGIN IMMEDIATE")
         try:

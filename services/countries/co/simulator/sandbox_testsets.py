@@ -91,6 +91,7 @@ async def create_test_set(request: web.Request) -> web.Response:
         return error(404, f"nit: issuer {nit} is not registered (POST /sandbox/issuers first)")
 
     def create() -> dict[str, object]:
+        """Make the set and show it, in one database-thread call."""
         made = service.test_sets.create(
             nit, software_id, kind, mode, required, datetime.now(BOGOTA)
         )
@@ -105,6 +106,7 @@ async def show_test_set(request: web.Request) -> web.Response:
     test_set_id = request.match_info["test_set_id"].lower()
 
     def find() -> dict[str, object] | None:
+        """The set as shown, or None."""
         found = service.test_sets.get(test_set_id)
         return _shown(service, found) if found is not None else None
 

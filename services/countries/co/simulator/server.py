@@ -91,6 +91,8 @@ async def soap_endpoint(request: web.Request) -> web.StreamResponse:
             return web.Response(status=fault.http_status, text="Service Unavailable (simulated)")
         result = await operation(request.app[SERVICE_KEY], call)
     except soap.SoapFault as problem:
+        # The refusal's reason is all a sandbox user has to go on; it never holds a secret.
+        _log.info("refused a SOAP call: %s", problem)
         return _soap_response(soap.fault(problem), problem.http_status)
     if fault is not None and fault.drop_response:
         # The call was processed (a document stored); the caller never learns it: in doubt.

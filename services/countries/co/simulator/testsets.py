@@ -74,6 +74,7 @@ class Requirements:
             raise ValueError(f"required.{sorted(unknown)[0]}: unknown field")
 
         def count(name: str, default: int) -> int:
+            """One count of the request, checked."""
             value = body.get(name, default)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
                 raise ValueError(f"required.{name}: must be an integer from 0 to 10000")

@@ -68,6 +68,7 @@ class TrustStore:
         """The store as the sandbox portal shows it."""
 
         def listed(found: dict[str, x509.Certificate]) -> list[dict[str, str]]:
+            """Certificates by fingerprint and subject."""
             return [
                 {"fingerprint": key, "subject": cert.subject.rfc4514_string()}
                 for key, cert in found.items()
