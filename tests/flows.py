@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -70,6 +71,11 @@ def final_update(updates: list) -> issuing_pb2.DocumentUpdate:
     assert not last.HasField("error"), last.error
     assert last.state in FINAL, f"stream ended in state {last.state}"
     return last
+
+
+def consecutive(number: str) -> int:
+    """The consecutive part of a document number (its prefix stripped)."""
+    return int(re.search(r"[0-9]+$", number).group())  # type: ignore[union-attr]
 
 
 def numbers_of(target: str, issuer: str) -> list[str]:

@@ -131,7 +131,7 @@ def test_a_thousand_invoices_over_one_stream_each_event_once_on_its_topic(cluste
     finals = [flows.final_update(updates[r.request_id]) for r in requests]
     rejected = [list(f.verdict.messages) for f in finals if f.state != issuing_pb2.ACCEPTED]
     assert not rejected, rejected[:3]
-    numbers = sorted(int(f.number[4:]) for f in finals)
+    numbers = sorted(flows.consecutive(f.number) for f in finals)
     assert numbers == list(range(numbers[0], numbers[0] + 1000))
     flows.assert_no_gap_no_duplicate(target, finals[0].issuer)
     assert_exactly_once_on_topics(cluster, finals)

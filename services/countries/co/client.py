@@ -106,6 +106,9 @@ class DianClient:
     """A client of DIAN's validation web service (or of the simulator) at one endpoint."""
 
     authority = AUTHORITY
+    # SendBillSync takes one document per call (§6.3); the platform sends them one by one.
+    batch_size = 1
+    batch_wait = 0.0
 
     def __init__(
         self,
@@ -241,6 +244,10 @@ class DianClient:
             )
         verdict = self.send_bill_sync(zip_name, content, submission.document_key)
         return Delivery(self.endpoint, "SendBillSync", zip_name, sent_at, verdict)
+
+    def submit_batch(self, submissions: list[Submission]) -> list[Delivery]:
+        """One delivery per document: DIAN's synchronous operation takes them one at a time."""
+        return [self.submit(submission) for submission in submissions]
 
     def poll(self, submission: Submission, track_id: str) -> Verdict | None:
         """The verdict on a document sent asynchronously (GetStatusZip of its ZipKey), or None

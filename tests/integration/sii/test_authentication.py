@@ -35,16 +35,19 @@ def credentials() -> Credentials:
 
 
 def seed(wire: Wire) -> str:
+    """A fresh seed from getSeed."""
     answer = read_respuesta(wire.soap("CrSeed", "getSeed", []))
     assert answer.estado == "00", answer.xml
     return dict(answer.body)["SEMILLA"]
 
 
 def get_token(wire: Wire, document: str) -> Respuesta:
+    """getToken's answer to a signed-seed document."""
     return read_respuesta(wire.soap("GetTokenFromSeed", "getToken", [("pszXml", document)]))
 
 
 def tokens(simulator: SimulatorProcess) -> dict:
+    """How many tokens the simulator issued, and how many are live."""
     return requests.get(f"{simulator.admin_url}/tokens", timeout=10).json()
 
 

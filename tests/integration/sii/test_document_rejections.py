@@ -44,6 +44,7 @@ def verdicts(company: Company, items: list[Submission]) -> list[Verdict]:
 
 
 def rejected_with(verdict: Verdict, rule: str) -> None:
+    """Check a verdict is a rejection of the document for exactly `rule`."""
     assert not verdict.accepted, verdict
     assert verdict.status_code == "RCH", verdict
     assert rules(verdict) == [rule], verdict
@@ -62,6 +63,7 @@ def load(company: Company, content: bytes, today: date) -> NumberingFile:
 
 
 def portal_caf(company: Company, authorized_on: date) -> bytes:
+    """A factura CAF from the portal, authorised on `authorized_on`."""
     body = {"rut": COMPANY, "dte_type": 33, "count": 10, "authorized_on": authorized_on.isoformat()}
     return post(f"{company.simulator.admin_url}/cafs", body).content
 
@@ -202,6 +204,7 @@ def invoice(company: Company) -> Submission:
 
 
 def note(company: Company, invoice: Submission, seed: int, **edits: object) -> Submission:
+    """A signed credit note correcting `invoice`."""
     root = etree.fromstring(invoice.signed_xml)
     issued = root.findtext(".//s:IdDoc/s:FchEmis", namespaces=NS)
     reference = document_pb2.ChileReference(document_type="33", folio=invoice.number, date=issued)

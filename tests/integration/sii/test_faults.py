@@ -25,6 +25,7 @@ def no_faults_left(simulator: SimulatorProcess) -> Iterator[None]:
 
 
 def arm(simulator: SimulatorProcess, **fault: object) -> None:
+    """Arm a fault in the simulator."""
     post(f"{simulator.admin_url}/faults", fault)
 
 

@@ -18,6 +18,7 @@ class CountingWire(Wire):
         self.calls: dict[str, int] = {}
 
     def soap(self, service: str, operation: str, parameters: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+        """Count the call, then make it."""
         self.calls[operation] = self.calls.get(operation, 0) + 1
         return super().soap(service, operation, parameters)
 

@@ -29,6 +29,7 @@ def accepted(company: Company, client: SiiClient) -> Submission:
 
 
 def estado(client: SiiClient, facts: DocumentFacts) -> str:
+    """getEstDte's ESTADO for `facts`."""
     return client.document_status(facts).estado
 
 

@@ -5,9 +5,10 @@ GETs, with failures turned into what the caller may conclude from them.
 "it may have been" (a timeout or a dropped connection after a request that changes the SII's
 state was sent) is SubmissionInDoubt. No automatic retries: a resend is the caller's decision.
 
-The SOAP services are rpc/encoded (Apache Axis). zeep does not implement SOAP encoding (it
-writes no xsi:type) and its rpc/encoded support is untested against Axis, while each call here
-is a few strings in and one XML string out: the envelopes are written and read with lxml.
+The SOAP services are rpc/encoded (Apache Axis). zeep, tried with these WSDLs, writes the calls
+without SOAP encoding (no encodingStyle, no xsi:type on the parameters); whether the SII's Axis
+takes that was never verified, while each call here is a few strings in and one XML string out.
+So the envelopes are written (encoded, as Axis clients write them) and read with lxml.
 """
 
 from __future__ import annotations

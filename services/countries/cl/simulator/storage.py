@@ -42,10 +42,11 @@ CREATE TABLE IF NOT EXISTS modifications (
 def open_database(data_dir: Path) -> sqlite3.Connection:
     """Open (creating if needed) the simulator's database; use it from one thread at a time."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / FILE_NAME
+    # Tokens are kept there: the file is the owner's only.
+    path.touch(mode=0o600, exist_ok=True)
     # The service hands this connection to its single database thread: no same-thread check.
-    connection = sqlite3.connect(
-        data_dir / FILE_NAME, check_same_thread=False, isolation_level=None, timeout=10
-    )
+    connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
     connection.execute("PRAGMA journal_mode=WAL")
     # A sandbox trades the last commits of an OS crash for throughput; a process crash is safe.
     connection.execute("PRAGMA synchronous=NORMAL")
