@@ -56,7 +56,11 @@ async def _run(settings: Settings) -> None:
             flush=True,
         )
     for country, simulator in platform.simulators.items():
-        print(f"timbra: {country} authority simulator at {simulator.service_url}", flush=True)
+        print(
+            f"timbra: {country} authority simulator at {simulator.service_url} "
+            f"(sandbox portal {simulator.admin_url})",
+            flush=True,
+        )
     if settings.sandbox and "co" in platform.simulators:
         with grpc.insecure_channel(platform.address) as channel:
             issuer = await asyncio.to_thread(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -71,22 +72,33 @@ class TimbraProcess:
         return self.process.returncode
 
 
+def start_platform(data_dir: pathlib.Path, **settings: str) -> tuple[TimbraProcess, dict[str, str]]:
+    """`timbra run` with extra TIMBRA_* settings; its address, data dir and simulator portals."""
+    port = free_port()
+    env = {
+        "TIMBRA_DATA_DIR": str(data_dir),
+        "TIMBRA_GRPC_PORT": str(port),
+        "TIMBRA_LOG_LEVEL": "WARNING",
+        **{f"TIMBRA_{name.upper()}": value for name, value in settings.items()},
+    }
+    process = TimbraProcess(["run"], env)
+    process.wait_for("timbra: ready", timeout=180)
+    found = {"target": f"127.0.0.1:{port}", "data_dir": str(data_dir)}
+    for line in process.lines:
+        portal = re.search(
+            r"timbra: (\w+) authority simulator at \S+ \(sandbox portal (\S+)\)", line
+        )
+        if portal:
+            found[f"{portal.group(1)}_portal"] = portal.group(2)
+    return process, found
+
+
 @pytest.fixture(scope="session")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """`timbra run` on its embedded default, with its sandbox issuer, for the whole session."""
-    data_dir = tmp_path_factory.mktemp("embedded-data")
-    port = free_port()
-    process = TimbraProcess(
-        ["run"],
-        {
-            "TIMBRA_DATA_DIR": str(data_dir),
-            "TIMBRA_GRPC_PORT": str(port),
-            "TIMBRA_LOG_LEVEL": "WARNING",
-        },
-    )
+    process, found = start_platform(tmp_path_factory.mktemp("embedded-data"))
     try:
-        process.wait_for("timbra: ready", timeout=180)
-        yield {"target": f"127.0.0.1:{port}", "data_dir": str(data_dir)}
+        yield found
     finally:
         process.stop()
 

@@ -39,9 +39,16 @@ async def start_server(
 
 
 async def abort(context: grpc.aio.ServicerContext, refusal: InputRejected) -> None:
-    """End the call with the refusal's code, its message, and field/rule as trailing metadata."""
+    """End the call with the refusal's code, its message, and field/rule as trailing metadata.
+
+    Metadata values must be ASCII unless the key ends in -bin: field paths are proto names
+    (ASCII); rules speak the country's language, so they travel as UTF-8 in `timbra-rule-bin`.
+    """
     await context.abort(
         refusal.code,
         refusal.message,
-        trailing_metadata=(("timbra-field", refusal.field), ("timbra-rule", refusal.rule)),
+        trailing_metadata=(
+            ("timbra-field", refusal.field),
+            ("timbra-rule-bin", refusal.rule.encode("utf-8")),
+        ),
     )

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import grpc
 from cryptography.hazmat.primitives import serialization
 
 from services.core.vault import Vault
+from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.nit import check_digit
 from services.sandbox import SandboxIssuer, post_json, save_transport_credentials
 from services.signing import testca
@@ -82,10 +84,19 @@ def enrol(
         )
     )
     invoice_resolution = ""
+    # In force since a year ago: paper contingency documents carry their earlier dates.
+    since = (datetime.now(COLOMBIA_TIME).date() - timedelta(days=365)).isoformat()
     for kind, prefix, low, high, types in RESOLUTIONS:
         resolution = post_json(
             f"{simulator_admin_url}/resolutions",
-            {"nit": SANDBOX_NIT, "kind": kind, "prefix": prefix, "from": low, "to": high},
+            {
+                "nit": SANDBOX_NIT,
+                "kind": kind,
+                "prefix": prefix,
+                "from": low,
+                "to": high,
+                "valid_from": since,
+            },
         )
         invoice_resolution = invoice_resolution or str(resolution["resolution_number"])
         issuing.RegisterNumberingRange(

@@ -90,7 +90,7 @@ async def _get_est_up(request: web.Request, parameters: dict[str, str]) -> str:
         parameters.get("RutCompania", ""), parameters.get("DvCompania", "")
     )
     track = parameters.get("TrackId", "").strip()
-    upload = await service.upload_of(int(track)) if track.isdigit() else None
+    upload = await service.upload_of(int(track)) if _number(track) else None
     if company_rut is None or upload is None or upload.company != company_rut:
         return answers.query_error(
             codes.QUERY_ERROR, "Envio no es de la empresa o faltan parametros", now, "1"
@@ -99,6 +99,11 @@ async def _get_est_up(request: web.Request, parameters: dict[str, str]) -> str:
     if company is None or run not in company.senders:
         return answers.query_error(codes.USER_NOT_AUTHORISED, "Usuario no autorizado", now)
     return service.envelope_answer(upload)
+
+
+def _number(text: str) -> bool:
+    # Within SQLite's integers: anything longer is no track id, folio or amount of the SII's.
+    return text.isdigit() and len(text) <= 18
 
 
 def _date(text: str) -> datetime | None:
@@ -128,7 +133,7 @@ async def _get_est_dte(request: web.Request, parameters: dict[str, str]) -> str:
         parameters.get("MontoDte", "").strip(),
         _date(parameters.get("FechaEmisionDte", "")),
     )
-    if not (company and receiver and kind.isdigit() and folio.isdigit() and amount.isdigit()):
+    if not (company and receiver and _number(kind) and _number(folio) and _number(amount)):
         return answers.query_error(codes.FIELD_ERROR, "Error en parametros de entrada", now)
     if issued is None:
         return answers.query_error(codes.FIELD_ERROR, "FechaEmisionDte: use DDMMAAAA", now)

@@ -51,8 +51,8 @@ def _rut(body: dict[str, object], name: str = "rut") -> str:
 def integer(body: dict[str, object], name: str, default: int | None = None) -> int:
     """A non-negative integer field (`default` when absent); BadRequest otherwise."""
     value = body.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise BadRequest(f"{name}: must be a non-negative integer")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 10**15:
+        raise BadRequest(f"{name}: must be a non-negative integer below 10^15")
     return value
 
 
@@ -205,7 +205,8 @@ async def sii_certificate(request: web.Request) -> web.Response:
 async def informe(request: web.Request) -> web.Response:
     """GET /sandbox/informes/{track_id}: the result report the SII e-mails once processed."""
     track = request.match_info["track_id"]
-    report = await request.app[SERVICE_KEY].informe(int(track)) if track.isdigit() else None
+    known = track.isdigit() and len(track) <= 18
+    report = await request.app[SERVICE_KEY].informe(int(track)) if known else None
     if report is None:
         return error(404, "track_id: no report (unknown, or not processed yet)")
     return web.Response(body=report, content_type="application/xml", charset="ISO-8859-1")
