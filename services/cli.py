@@ -61,22 +61,24 @@ async def _run(settings: Settings) -> None:
             f"(sandbox portal {simulator.admin_url})",
             flush=True,
         )
-    if settings.sandbox and "co" in platform.simulators:
+    if settings.sandbox:
         with grpc.insecure_channel(platform.address) as channel:
-            issuer = await asyncio.to_thread(
-                sandbox.ensure,
-                "co",
-                channel,
-                channel,
-                platform.simulators["co"].admin_url,
-                settings.data_path,
-                platform.vault,
-            )
-        print(
-            f"timbra: sandbox issuer {issuer.tax_id} ({issuer.name}), "
-            f"range {issuer.prefix} resolution {issuer.authorization}",
-            flush=True,
-        )
+            for country, simulator in platform.simulators.items():
+                issuer = await asyncio.to_thread(
+                    sandbox.ensure,
+                    country,
+                    channel,
+                    channel,
+                    simulator.admin_url,
+                    settings.data_path,
+                    platform.vault,
+                )
+                numbering = f"range {issuer.prefix}, " if issuer.prefix else ""
+                print(
+                    f"timbra: {country} sandbox issuer {issuer.tax_id} ({issuer.name}), "
+                    f"{numbering}authorization {issuer.authorization}",
+                    flush=True,
+                )
     print("timbra: ready (Ctrl-C to stop)", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -12,6 +12,7 @@ from services.core.follower import LogFollower
 from services.core.grpc_server import start_server
 from services.core.settings import Settings
 from services.core.simulators import SimulatorProcess, start_simulator
+from services.countries.registry import available, configure_packs
 from services.issuing.api import IssuingServicer
 from services.issuing.batcher import IssueQueue
 from services.issuing.directory import Directory
@@ -25,6 +26,7 @@ from services.transmission.application import SubmissionOpener
 from services.transmission.outbound import OUTBOUND as TRANSMISSION_OUT
 from services.wiring import (
     AuthorityEndpoints,
+    authority_url,
     dispatcher,
     issuing_app,
     signing_app,
@@ -53,15 +55,19 @@ class EmbeddedPlatform:
         self.signing = signing_app(settings, vault)
         self.transmission = transmission_app(settings, vault)
 
-        urls = {}
-        if settings.co_dian_url:
-            urls["co"] = settings.co_dian_url
-        elif settings.simulators:
-            simulator = await asyncio.to_thread(
-                start_simulator, "co", settings.data_path / "simulators" / "co"
+        urls = {code: authority_url(settings, code) for code in available()}
+        simulated = [code for code, url in urls.items() if not url] if settings.simulators else []
+        started = await asyncio.gather(
+            *(
+                asyncio.to_thread(start_simulator, code, settings.data_path / "simulators" / code)
+                for code in simulated
             )
-            self.simulators["co"] = simulator
-            urls["co"] = simulator.service_url
+        )
+        for code, simulator in zip(simulated, started, strict=True):
+            self.simulators[code] = simulator
+            urls[code] = simulator.service_url
+        urls = {code: url for code, url in urls.items() if url}
+        configure_packs(settings, {c: s.admin_url for c, s in self.simulators.items()})
         endpoints = AuthorityEndpoints(urls, settings.authority_timeout, settings, self.vault)
 
         self.dispatcher = dispatcher(settings, self.transmission, endpoints)

@@ -40,7 +40,8 @@ class SandboxIssuer:
     prefix: str
 
 
-def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+def post(url: str, body: dict[str, Any]) -> bytes:
+    """POST JSON to a simulator's sandbox portal (on loopback); the raw answer (a CAF file...)."""
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
@@ -48,7 +49,12 @@ def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+        return response.read()
+
+
+def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST JSON to a simulator's sandbox portal; its JSON answer."""
+    return json.loads(post(url, body))
 
 
 def sandbox_authority(data_dir: Path, vault: Vault) -> testca.TestAuthority:

@@ -22,8 +22,10 @@ from services.core.metrics import serve_metrics
 from services.core.relay import OutboxRelay
 from services.core.settings import Settings
 from services.core.topics import ensure_topics
+from services.countries.registry import available, configure_packs
 from services.wiring import (
     AuthorityEndpoints,
+    authority_url,
     issuing_app,
     signing_app,
     transmission_app,
@@ -43,9 +45,10 @@ def _die_with_parent() -> None:
 
 
 def check(settings: Settings) -> None:
-    """Refuse to serve without the distributed transport."""
+    """Refuse to serve without the distributed transport; configure the country packs."""
     if settings.transport != "kafka":
         raise SystemExit("timbra serve needs TIMBRA_TRANSPORT=kafka (use `timbra run` otherwise)")
+    configure_packs(settings, {})
 
 
 def consume(service: str, settings: Settings) -> None:
@@ -75,9 +78,13 @@ def consume(service: str, settings: Settings) -> None:
         from services.transmission.application import SubmissionOpener
 
         app = transmission_app(settings, vault)
-        urls = {"co": settings.co_dian_url} if settings.co_dian_url else {}
+        urls = {code: authority_url(settings, code) for code in available()}
+        urls = {code: url for code, url in urls.items() if url}
         if not urls:
-            raise SystemExit("timbra serve transmission needs TIMBRA_CO_DIAN_URL")
+            raise SystemExit(
+                "timbra serve transmission needs an authority endpoint "
+                "(TIMBRA_CO_DIAN_URL, TIMBRA_CL_SII_URL)"
+            )
         dispatcher = make_dispatcher(
             settings, app, AuthorityEndpoints(urls, settings.authority_timeout, settings, vault)
         )

@@ -21,6 +21,12 @@ from services.transmission.contingency import ContingencyRules
 from services.transmission.dispatcher import Dispatcher
 
 
+def authority_url(settings: Settings, country: str) -> str:
+    """The configured endpoint of a country's authority (TIMBRA_CO_DIAN_URL, TIMBRA_CL_SII_URL);
+    empty means: use its simulator."""
+    return str(getattr(settings, f"{country}_{pack_for(country).authority.lower()}_url", ""))
+
+
 def vault_for(settings: Settings) -> Vault:
     """The vault sealing this deployment's secrets."""
     return Vault(master_key(settings.master_key, settings.data_path))

@@ -48,6 +48,7 @@ class Settings:
     cl_transport_pkcs12: str = ""
     cl_transport_password: str = ""
     cl_sii_keys: str = ""  # trusted SII CAF keys: PEM keys or SII certificate files, ':'-separated
+    cl_sii_informe_url: str = ""  # where SII result reports can be read (the simulator's portal)
     authority_timeout: float = 30.0
     authority_poll_seconds: float = 2.0  # first wait before polling an asynchronous delivery
     # DIAN's contingency pattern (tipo 4): attempts 20 s apart, then probes every 30 min; the

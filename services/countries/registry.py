@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 from functools import cache
 from types import ModuleType
+from typing import Any
 
 import services.countries
 from services.core.rejection import InputRejected
@@ -54,3 +55,11 @@ def verifier_for(head: bytes) -> ModuleType | None:
             if module.recognises(head):
                 return module
     return None
+
+
+def configure_packs(settings: Any, simulator_admin_urls: dict[str, str]) -> None:
+    """Let each country pack that needs it read its configuration (CL: the trusted SII keys)."""
+    for code in available():
+        name = f"services.countries.{code}.setup"
+        if importlib.util.find_spec(name):
+            importlib.import_module(name).configure(settings, simulator_admin_urls.get(code))

@@ -47,10 +47,13 @@ class ChilePack:
     ) -> None:
         self._now = now
         self._trusted = load_sii_keys(trusted_sii_keys or [])
+        self._informe_url: str | None = None
 
-    def configure(self, trusted_sii_keys: list[bytes]) -> None:
-        """Replace the SII keys CAF signatures (FRMA) are checked against."""
+    def configure(self, trusted_sii_keys: list[bytes], informe_url: str | None = None) -> None:
+        """Replace the SII keys CAF signatures (FRMA) are checked against; `informe_url` is
+        where the SII's result reports can be read (the simulator's; the SII e-mails them)."""
         self._trusted = load_sii_keys(trusted_sii_keys)
+        self._informe_url = informe_url
 
     def parse_issuer(self, profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile:
         """Validate an issuer: RUT, razón social, giro, Acteco, address, SII resolution."""
@@ -94,7 +97,12 @@ class ChilePack:
         # Imported here so that parsing and building never load the HTTP stack.
         from services.countries.cl.client import SiiClient
 
-        return SiiClient(endpoint=endpoint, timeout=timeout, credentials=credentials)  # type: ignore[no-any-return]
+        return SiiClient(  # type: ignore[no-any-return]
+            endpoint=endpoint,
+            timeout=timeout,
+            credentials=credentials,
+            informe_url=self._informe_url,
+        )
 
 
 def _ours(document: ParsedDocument) -> ChileanDocument:

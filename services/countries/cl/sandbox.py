@@ -8,14 +8,19 @@ as the trusted SII key (`trusted_key_pem`).
 
 from __future__ import annotations
 
+import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from pathlib import Path
 
+import grpc
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from services.core.vault import Vault
 from services.countries.cl import codes, demo
 from services.countries.cl.caf import generate_caf, parse_caf
 from services.countries.cl.pack import ChilePack
@@ -29,8 +34,9 @@ from services.countries.pack import (
     NumberingFile,
     NumberingSlot,
 )
+from services.sandbox import SandboxIssuer, post, post_json, save_transport_credentials
 from services.signing import testca
-from timbra.v1 import document_pb2
+from timbra.v1 import document_pb2, issuing_pb2, issuing_pb2_grpc, signing_pb2, signing_pb2_grpc
 
 SANDBOX_SII_IDK = 100  # the certification IDK (sii-chile.md §3.2)
 SANDBOX_SIGNER_RUN = "13185095-6"
@@ -137,3 +143,77 @@ def create_sandbox(
         folio_keys=folio_keys,
     )
     return Sandbox(sii_key, issuer, credentials, cafs, numbering)
+
+
+# The platform's sandbox company (a made-up RUT, its check digit computed) and its signer.
+PLATFORM_RUT = "76543219-7"
+PLATFORM_NAME = "Comercializadora Timbra Sandbox SpA"
+PLATFORM_FOLIOS = 100_000
+
+
+def enrol(
+    issuing_channel: grpc.Channel,
+    signing_channel: grpc.Channel,
+    simulator_admin_url: str,
+    data_dir: Path,
+    authority: testca.TestAuthority,
+    vault: Vault,
+) -> SandboxIssuer:
+    """Enrol the sandbox company with the SII simulator (as a business does with the SII:
+    certification resolution, an authorised sender, folios per document type) and register
+    it with issuing and signing; idempotent."""
+    issuing = issuing_pb2_grpc.IssuingStub(issuing_channel)
+    signing = signing_pb2_grpc.SigningStub(signing_channel)
+    state_file = data_dir / "sandbox" / "cl.json"
+    existing = issuing.ListNumberingRanges(
+        issuing_pb2.ListNumberingRangesRequest(country="cl", issuer=PLATFORM_RUT)
+    ).ranges
+    if existing and state_file.exists():
+        return SandboxIssuer(**json.loads(state_file.read_text()))
+
+    profile = demo.issuer_profile(PLATFORM_RUT, PLATFORM_NAME)
+    post_json(
+        f"{simulator_admin_url}/companies",
+        {
+            "rut": PLATFORM_RUT,
+            "name": PLATFORM_NAME,
+            "resolution_date": profile.authorization_date,
+            "resolution_number": int(profile.authorization_number),
+            "senders": [SANDBOX_SIGNER_RUN],
+        },
+    )
+    issuing.RegisterIssuer(profile)
+    key, certificate = issue_sandbox_certificate(
+        authority, run=SANDBOX_SIGNER_RUN, name="Firmante Sandbox Timbra"
+    )
+    password = secrets.token_urlsafe(18)
+    bundle = testca.to_pkcs12(key, certificate, [authority.certificate], password.encode())
+    signing.RegisterCertificate(
+        signing_pb2.RegisterCertificateRequest(
+            country="cl", issuer=PLATFORM_RUT, pkcs12=bundle, password=password
+        )
+    )
+    for dte_type in codes.KINDS:
+        content = post(
+            f"{simulator_admin_url}/cafs",
+            {"rut": PLATFORM_RUT, "dte_type": dte_type, "from": 1, "to": PLATFORM_FOLIOS},
+        )
+        # The public part to issuing (it goes into every TED), the folio key to signing only.
+        issuing.LoadNumberingFile(
+            issuing_pb2.LoadNumberingFileRequest(country="cl", issuer=PLATFORM_RUT, content=content)
+        )
+        signing.RegisterFolioKey(
+            signing_pb2.RegisterFolioKeyRequest(country="cl", issuer=PLATFORM_RUT, content=content)
+        )
+    save_transport_credentials(data_dir, "cl", bundle, password, vault)
+    issuer = SandboxIssuer(
+        country="cl",
+        tax_id=PLATFORM_RUT,
+        name=PLATFORM_NAME,
+        software_id="",
+        authorization=f"FchResol {profile.authorization_date} NroResol 0",
+        prefix="",
+    )
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(json.dumps(issuer.__dict__, indent=2))
+    return issuer

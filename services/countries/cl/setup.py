@@ -1,0 +1,34 @@
+"""Configuring the Chilean pack in a running process: which SII keys sign CAFs, and where the
+SII's result reports can be read."""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+
+from services.core.settings import Settings
+from services.countries.cl.pack import PACK
+
+log = logging.getLogger(__name__)
+
+
+def configure(settings: Settings, simulator_admin_url: str | None) -> None:
+    """Trust the configured SII keys (TIMBRA_CL_SII_KEYS), or else the simulator's, fetched
+    from its portal and kept in the data directory so later processes find it too."""
+    keys: list[bytes] = []
+    for path in filter(None, settings.cl_sii_keys.split(":")):
+        with open(path, "rb") as handle:
+            keys.append(handle.read())
+    kept = settings.data_path / "sandbox" / "cl-sii-key.pem"
+    if not keys and simulator_admin_url:
+        with urllib.request.urlopen(f"{simulator_admin_url}/sii-key", timeout=30) as answer:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(answer.read())
+    if not keys and kept.exists():
+        keys.append(kept.read_bytes())
+    if not keys:
+        log.warning("no SII key is configured (TIMBRA_CL_SII_KEYS): CAF files will be refused")
+    informe = settings.cl_sii_informe_url or (
+        f"{simulator_admin_url}/informes" if simulator_admin_url else None
+    )
+    PACK.configure(keys, informe_url=informe)
