@@ -184,10 +184,16 @@ def test_the_authority_client_is_the_sii_client_imported_lazily(monkeypatch, san
     module = types.ModuleType("services.countries.cl.client")
     module.SiiClient = FakeSiiClient  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "services.countries.cl.client", module)
-    client = ChilePack().create_authority_client("http://127.0.0.1:1", 4.5, sandbox.credentials)
+    pack = ChilePack()
+    client = pack.create_authority_client("http://127.0.0.1:1", 4.5, sandbox.credentials)
     assert isinstance(client, FakeSiiClient)
     assert made == {
         "endpoint": "http://127.0.0.1:1",
         "timeout": 4.5,
         "credentials": sandbox.credentials,
+        "informe_url": None,
     }
+    # where the SII's result reports can be read is configuration (the simulator's portal)
+    pack.configure([sandbox.trusted_key_pem], informe_url="http://127.0.0.1:1/sandbox/informes")
+    pack.create_authority_client("http://127.0.0.1:1", 4.5, sandbox.credentials)
+    assert made["informe_url"] == "http://127.0.0.1:1/sandbox/informes"

@@ -81,8 +81,12 @@ class World:
         folio_key: rsa.RSAPrivateKey | None = None,
         issued_at: dt.datetime | None = None,
         seed: int = 1,
+        stamp_from: dt.date | None = None,
     ) -> bytes:
-        """A DTE parsed, drafted and signed by the pack (TED stamped with the CAF's key)."""
+        """A DTE parsed, drafted and signed by the pack (TED stamped with the CAF's key).
+
+        `stamp_from` lets issuing hand out the folio before the CAF's date (it never would).
+        """
         caf = caf or _cafs(dte_type)
         key = folio_key or serialization.load_pem_private_key(caf.private_key_pem, None)
         signer = PACK.create_signer(
@@ -103,7 +107,7 @@ class World:
             number=folio,
             range_from=spec.range_from,
             range_to=spec.range_to,
-            valid_from=spec.valid_from,
+            valid_from=stamp_from or spec.valid_from,
             valid_to=spec.valid_to,
             public_authorization=spec.public_authorization,
         )
@@ -197,6 +201,19 @@ def test_a_valid_dte_passes_every_check(tmp_path: Path) -> None:
     assert data["dtes"][0]["label"] == "T33F1" and data["dtes"][0]["dte_type"] == "33"
 
 
+def test_a_dte_in_utf8_still_verifies_and_its_encoding_is_reported_not_judged(
+    tmp_path: Path,
+) -> None:
+    latin = etree.fromstring(valid_dte())
+    utf8 = etree.tostring(latin, encoding="UTF-8", xml_declaration=True)
+    assert b"UTF-8" in utf8[:60] and utf8 != valid_dte()
+    report = verify(tmp_path, utf8)
+    assert report.passed, report.render()
+    (encoding,) = report.check("encoding")
+    assert encoding.status is Status.INFO and not encoding.enforced
+    assert verify(tmp_path, valid_dte()).check("encoding")[0].status is Status.PASS
+
+
 def test_a_valid_envelope_of_three_dtes_passes(tmp_path: Path) -> None:
     report = verify(tmp_path, valid_envelope())
     assert report.passed, report.render()
@@ -277,6 +294,7 @@ def test_a_forged_signature_value_is_told_apart_from_a_changed_document(tmp_path
     forged = content[: value.start(1)] + forged_first + content[value.end(1) :]
     report = verify(tmp_path, forged)
     assert failed(report) == {"T33F1 signature.value"}
+    assert "SignatureValue does not verify" in report.check("signature.value")[0].detail
     assert status(report, "signature.reference", "T33F1") is Status.PASS
 
 
@@ -312,6 +330,16 @@ def test_a_dte_signed_after_its_caf_expired_fails_the_caf_validity(tmp_path: Pat
     # Type 34 CAFs do not expire.
     exempt_caf = world().caf(34, world().sii_key, authorized)
     assert verify(tmp_path, world().issue(34, 7, caf=exempt_caf, issued_at=issued)).passed
+
+
+def test_a_dte_issued_before_its_caf_was_authorised_fails_the_caf_validity(
+    tmp_path: Path,
+) -> None:
+    future_caf = world().caf(34, world().sii_key, TODAY + dt.timedelta(days=5))
+    content = world().issue(34, 8, caf=future_caf, stamp_from=TODAY - dt.timedelta(days=1))
+    report = verify(tmp_path, content)
+    assert failed(report) == {"T34F8 caf.validity"}
+    assert "before the CAF's authorisation" in report.check("caf.validity")[0].detail
 
 
 @pytest.mark.parametrize(

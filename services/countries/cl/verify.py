@@ -12,6 +12,7 @@ verifying reads the file itself and nothing else, and never touches the network.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -144,7 +145,11 @@ def _verify(data: bytes, source: str, options: _Options) -> VerificationReport:
 
 def _encoding(root: etree._Element) -> Check:
     declared = root.getroottree().docinfo.encoding or "UTF-8"
-    if declared.upper() in ("ISO-8859-1", "LATIN-1", "ISO_8859-1"):
+    try:
+        latin = codecs.lookup(declared).name == codecs.lookup("ISO-8859-1").name
+    except LookupError:  # libxml2 knew it, Python does not: not ISO-8859-1 either way
+        latin = False
+    if latin:
         return Check("encoding", Status.PASS, "ISO-8859-1, as the SII's files are")
     return Check(
         "encoding",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from services.countries.cl import rut
-from services.countries.cl.verification.reading import ID_DOC, NS, document_of, text
+from services.countries.cl.verification.reading import ID_DOC, NS, document_of, number, text
 from services.countries.cl.verification.report import ENVELOPE, Check, Status
 
 _RUT_EMISOR = "s:Encabezado/s:Emisor/s:RUTEmisor"
@@ -24,7 +24,8 @@ def _check(name: str, ok: bool, detail: str) -> Check:
 
 
 def _type(value: str) -> str:
-    return str(int(value)) if value.isdigit() else value  # TpoDTE 033 is type 33
+    kind = number(value)  # TpoDTE 033 is type 33
+    return value if kind is None else str(kind)
 
 
 def _written(counts: Counter[str]) -> str:
@@ -34,10 +35,11 @@ def _written(counts: Counter[str]) -> str:
 def _counts(caratula: etree._Element, dtes: Sequence[etree._Element]) -> Check:
     declared: Counter[str] = Counter()
     for subtotal in caratula.findall("s:SubTotDTE", NS):
-        number = text(subtotal, "s:NroDTE")
-        if not number.isdigit():
-            return _check("caratula.counts", False, f"SubTotDTE NroDTE {number!r} is no count")
-        declared[_type(text(subtotal, "s:TpoDTE"))] += int(number)
+        written = text(subtotal, "s:NroDTE")
+        count = number(written)
+        if count is None:
+            return _check("caratula.counts", False, f"SubTotDTE NroDTE {written!r} is no count")
+        declared[_type(text(subtotal, "s:TpoDTE"))] += count
     present = Counter(_type(text(document_of(d), ID_DOC + "s:TipoDTE")) for d in dtes)
     if declared != present:
         return _check(

@@ -19,6 +19,7 @@ NS = {"s": SII_NS}
 # The signed element of each kind of DTE (sii-chile.md §1.2); timbra issues Documento only.
 DOCUMENT_ELEMENTS = ("Documento", "Liquidacion", "Exportaciones")
 ID_DOC = "s:Encabezado/s:IdDoc/"
+MAX_DIGITS = 18  # the SII's longest numbers, amounts (MontoType)
 
 
 def document_of(dte: etree._Element) -> etree._Element | None:
@@ -36,6 +37,13 @@ def text(element: etree._Element | None, path: str) -> str:
         return ""
     found = element.find(path, NS)
     return (found.text or "").strip() if found is not None else ""
+
+
+def number(value: str) -> int | None:
+    """A whole number written in ASCII digits (a folio, a count, an amount); None otherwise."""
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_DIGITS:
+        return None
+    return int(value)
 
 
 def summary(dte: etree._Element, label: str) -> DteSummary:

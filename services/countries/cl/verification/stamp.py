@@ -19,7 +19,7 @@ from services.countries.cl import ted
 from services.countries.cl.caf import NEVER, valid_until
 from services.countries.cl.flatten import flattened
 from services.countries.cl.sii_text import clipped
-from services.countries.cl.verification.reading import ID_DOC, document_of, text
+from services.countries.cl.verification.reading import ID_DOC, document_of, number, text
 from services.countries.cl.verification.report import Check, Status
 
 # Each DD field, and where the document says the same (sii-chile.md §4.1).
@@ -38,8 +38,8 @@ def _status(ok: bool) -> Status:
 
 
 def _same(stamped: str, written: str) -> bool:
-    if stamped.isdigit() and written.isdigit():
-        return int(stamped) == int(written)  # a folio written 007 is folio 7
+    if number(stamped) is not None and number(written) is not None:
+        return number(stamped) == number(written)  # a folio written 007 is folio 7
     return stamped == written
 
 
@@ -48,8 +48,9 @@ def _frmt(stamp: etree._Element) -> tuple[bool, str]:
         return False, "the TED has no FRMT"
     try:
         ok = ted.verify_stamp(stamp)
-    except ValueError as error:  # DD with mixed content, or text outside ISO-8859-1
-        return False, f"the DD cannot be flattened as the SII signs it: {error}"
+    # Mixed content, text outside ISO-8859-1, or nesting deeper than flattening recurses.
+    except (ValueError, RecursionError) as error:
+        return False, f"the DD cannot be flattened as the SII signs it: {error!r}"
     if ok:
         return True, "FRMT verifies over the flattened DD with the CAF's folio key (DA/RSAPK)"
     return False, (
@@ -87,7 +88,8 @@ def _authorizes(document: etree._Element, caf: etree._Element) -> tuple[bool, st
         problems.append(f"it is for RUT {owner}, not the issuer {issuer}")
     if not _same(kind, dte_type):
         problems.append(f"it authorises type {kind}, not {dte_type}")
-    if not (folio.isdigit() and first <= int(folio) <= last):
+    folio_number = number(folio)
+    if folio_number is None or not first <= folio_number <= last:
         problems.append(f"folio {folio} is outside its range {first}-{last}")
     if problems:
         return False, "the CAF does not authorise this DTE: " + "; ".join(problems)
@@ -128,9 +130,9 @@ def _frma(caf: etree._Element, sii_keys: Sequence[rsa.RSAPublicKey], label: str)
     da = caf.find("s:DA", {"s": ted.SII_NS})
     try:
         signed = flattened(da) if da is not None else b""
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # as for the DD, in _frmt
         return Check(
-            "caf.frma", Status.FAIL, f"the DA cannot be flattened: {error}", document=label
+            "caf.frma", Status.FAIL, f"the DA cannot be flattened: {error!r}", document=label
         )
     frma = "".join(text(caf, "s:FRMA").split())
     for index, key in enumerate(sii_keys, 1):
