@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -406,3 +407,24 @@ def test_a_reference_to_a_repeated_id_is_refused(tmp_path: Path) -> None:
     report = verify(tmp_path, content)
     (signature,) = report.check("signature", "T33F1")
     assert signature.status is Status.FAIL and "occurs 2 times" in signature.detail
+
+
+def test_a_reference_outside_the_document_is_refused_before_anything_is_read(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(b"<secret>TOP-SECRET</secret>")
+    content = valid_dte().replace(b'URI="#T33F1"', b'URI="' + secret.as_uri().encode() + b'"')
+    report = verify(tmp_path, content)
+    (signature,) = report.check("signature", "T33F1")
+    assert signature.status is Status.FAIL and "not at #T33F1" in signature.detail
+    assert "TOP-SECRET" not in report.to_json()
+
+
+def test_a_key_value_that_is_not_the_certificates_key_is_refused(tmp_path: Path) -> None:
+    modulus = re.search(rb"<Modulus>([^<]+)</Modulus>", valid_dte()).group(1)
+    other = world().rogue_key.public_key().public_numbers().n
+    forged = base64.b64encode(other.to_bytes((other.bit_length() + 7) // 8, "big"))
+    report = verify(tmp_path, valid_dte().replace(modulus, forged))
+    (signature,) = report.check("signature", "T33F1")
+    assert signature.status is Status.FAIL and "RSAKeyValue is not the key" in signature.detail

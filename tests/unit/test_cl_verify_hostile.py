@@ -177,7 +177,9 @@ def test_files_that_are_not_sii_documents_get_a_clear_error(
         + b'><Documento ID="D"><TED><DD>'
         + b"<a>" * 1500
         + b"</a>" * 1500
-        + b"<CAF><DA>"
+        + b"<CAF><DA><RSAPK><M>"
+        + MODULUS
+        + b"</M><E>Aw==</E></RSAPK>"
         + b"<b>" * 1500
         + b"</b>" * 1500
         + b"</DA><FRMA>x</FRMA></CAF></DD>"

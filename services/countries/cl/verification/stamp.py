@@ -136,7 +136,7 @@ def _frma(caf: etree._Element, sii_keys: Sequence[rsa.RSAPublicKey], label: str)
         )
     frma = "".join(text(caf, "s:FRMA").split())
     for index, key in enumerate(sii_keys, 1):
-        if True:
+        if signed and ted.verify_signature(signed, frma, key):
             detail = f"FRMA (IDK {idk}) verifies with trusted SII key #{index}"
             return Check("caf.frma", Status.PASS, detail, document=label)
     return Check(
