@@ -65,6 +65,7 @@ class World:
     def caf(
         self, dte_type: int, signer: rsa.RSAPrivateKey, authorized_on: dt.date
     ) -> NumberingFile:
+        """A CAF of this issuer for folios 1-500 of `dte_type`, signed by `signer`."""
         content, _ = generate_caf(
             self.issuer.tax_id, dte_type, 1, 500, authorized_on, signer, 100, "EMPRESA"
         )
@@ -117,6 +118,7 @@ class World:
         return signer.sign(draft.unsigned_xml, moment).signed_xml
 
     def envelope(self, dtes: list[bytes]) -> bytes:
+        """An EnvioDTE of these signed DTEs, built and signed by the pack."""
         return envelope.build_envelope(dtes, self.issuer, self.credentials)
 
 
