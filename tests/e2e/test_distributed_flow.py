@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import grpc
 import psycopg
 import pytest
+import requests
 from kafka import KafkaConsumer, TopicPartition
 
 from services.core.envelope import all_topics
@@ -33,6 +34,9 @@ def cluster(kafka_bootstrap, postgres_dsn, tmp_path_factory) -> Iterator[dict]:
     dsn = postgres_dsn.rsplit("/", 1)[0] + f"/{database}"
     data_dir = tmp_path_factory.mktemp("distributed")
     simulator = start_simulator("co", data_dir / "simulator")
+    sii = start_simulator("cl", data_dir / "sii-simulator")
+    sii_key = data_dir / "sii-key.pem"
+    sii_key.write_bytes(requests.get(f"{sii.admin_url}/sii-key", timeout=30).content)
     prefix = f"t{uuid.uuid4().hex[:8]}"
     ports = {"issuing": free_port(), "signing": free_port(), "transmission": free_port()}
     env = {
@@ -43,6 +47,9 @@ def cluster(kafka_bootstrap, postgres_dsn, tmp_path_factory) -> Iterator[dict]:
         "TIMBRA_KAFKA_TOPIC_PREFIX": prefix,
         "TIMBRA_DATA_DIR": str(data_dir),
         "TIMBRA_CO_DIAN_URL": simulator.service_url,
+        "TIMBRA_CL_SII_URL": sii.service_url,
+        "TIMBRA_CL_SII_KEYS": str(sii_key),
+        "TIMBRA_CL_SII_INFORME_URL": f"{sii.admin_url}/informes",
         "TIMBRA_GRPC_PORT": str(ports["issuing"]),
         "TIMBRA_SIGNING_GRPC_PORT": str(ports["signing"]),
         "TIMBRA_TRANSMISSION_GRPC_PORT": str(ports["transmission"]),
@@ -85,6 +92,7 @@ def cluster(kafka_bootstrap, postgres_dsn, tmp_path_factory) -> Iterator[dict]:
         for process in processes.values():
             process.stop()
         simulator.stop()
+        sii.stop()
         with psycopg.connect(postgres_dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
@@ -211,3 +219,41 @@ def test_killing_signing_mid_stream_loses_nothing_and_duplicates_nothing(cluster
     ]
     assert {e.document_id for e in accepted} == ours
     assert len({e.event_id for e in accepted}) == len(ours)
+
+
+def test_every_document_type_of_both_countries_on_kafka_and_postgres(cluster):
+    from services.countries.cl import demo as cl_demo
+    from services.countries.co import demo as co_demo
+    from tests.e2e import test_chile_documents as cl
+    from tests.e2e import test_colombia_documents as co
+
+    target = cluster["target"]
+    nit = flows.sandbox_issuer(target, "co")
+    invoices = co.issue(target, co_demo.generate_documents(2, nit, 81))
+    co.assert_accepted_and_sound(target, invoices, "01")
+    for kind, seed in (("02", 82), ("05", 84)):
+        co.assert_accepted_and_sound(
+            target,
+            co.issue(target, co_demo.generate_documents(1, nit, seed, document_type=kind)),
+            kind,
+        )
+    paper = co_demo.generate_documents(1, nit, 83, document_type="03", paper_range=(100, 100))
+    co.assert_accepted_and_sound(target, co.issue(target, paper), "03")
+    references = [co.reference_to(f, target) for f in invoices]
+    for kind, seed in (("91", 85), ("92", 86)):
+        notes = co_demo.generate_documents(1, nit, seed, document_type=kind, references=references)
+        co.assert_accepted_and_sound(target, co.issue(target, notes), kind)
+
+    rut = flows.sandbox_issuer(target, "cl")
+    facturas = cl.issue(target, cl_demo.generate_documents(2, rut, 91, dte_type=33))
+    cl.assert_accepted(target, facturas, 33)
+    for dte_type, seed in ((34, 92), (52, 93)):
+        cl.assert_accepted(
+            target,
+            cl.issue(target, cl_demo.generate_documents(1, rut, seed, dte_type=dte_type)),
+            dte_type,
+        )
+    refs = [cl.reference(f, target) for f in facturas]
+    for dte_type, seed in ((61, 94), (56, 95)):
+        notes = cl_demo.generate_documents(1, rut, seed, dte_type=dte_type, references=refs)
+        cl.assert_accepted(target, cl.issue(target, notes), dte_type)
