@@ -120,3 +120,17 @@ def test_a_stamped_ted_verifies_with_its_caf_key_and_not_when_changed(key):
 
 def test_the_key_id_names_type_and_range():
     assert ted.key_id(ted.caf_element(CAF)) == "33:1-100"
+
+
+def test_hostile_nesting_is_refused_before_the_recursion_limit():
+    from lxml import etree
+
+    from services.countries.cl.flatten import NotFlattenable, flattened
+
+    deep = etree.Element("DD")
+    node = deep
+    for _ in range(1500):  # built in memory: lxml's parser itself stops at 256 levels
+        node = etree.SubElement(node, "X")
+    node.text = "1"
+    with pytest.raises(NotFlattenable, match="nested deeper"):
+        flattened(deep)

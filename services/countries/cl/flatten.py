@@ -18,8 +18,15 @@ class NotFlattenable(ValueError):
     """The element holds text between elements (mixed content): the SII's data never does."""
 
 
-def _plain_copy(element: etree._Element) -> etree._Element:
+# The deepest SII structure flattened is DD/CAF/DA/RNG/D: a cap far above it refuses hostile
+# nesting before Python's recursion limit does.
+_MAX_DEPTH = 16
+
+
+def _plain_copy(element: etree._Element, depth: int = 0) -> etree._Element:
     """A namespace-free copy with the whitespace between elements removed."""
+    if depth > _MAX_DEPTH:
+        raise NotFlattenable(f"elements nested deeper than {_MAX_DEPTH} levels")
     copy = etree.Element(etree.QName(element).localname)
     for name, value in element.attrib.items():
         copy.set(etree.QName(name).localname, value)
@@ -33,7 +40,7 @@ def _plain_copy(element: etree._Element) -> etree._Element:
                     f"<{copy.tag}> mixes text {piece.strip()[:20]!r} with elements"
                 )
         for child in children:
-            copy.append(_plain_copy(child))
+            copy.append(_plain_copy(child, depth + 1))
     else:
         copy.text = element.text
     return copy
