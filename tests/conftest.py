@@ -86,10 +86,11 @@ def start_platform(data_dir: pathlib.Path, **settings: str) -> tuple[TimbraProce
     found = {"target": f"127.0.0.1:{port}", "data_dir": str(data_dir)}
     for line in process.lines:
         portal = re.search(
-            r"timbra: (\w+) authority simulator at \S+ \(sandbox portal (\S+)\)", line
+            r"timbra: (\w+) authority simulator at (\S+) \(sandbox portal (\S+)\)", line
         )
         if portal:
-            found[f"{portal.group(1)}_portal"] = portal.group(2)
+            found[f"{portal.group(1)}_url"] = portal.group(2)
+            found[f"{portal.group(1)}_portal"] = portal.group(3)
     return process, found
 
 

@@ -270,3 +270,54 @@ def test_verify_checks_exported_files_and_refuses_a_tampered_one(embedded, tmp_p
     )
     assert bad.returncode == 1
     assert "tampered.xml" in bad.stdout
+
+
+def test_a_production_resolution_is_fetched_from_dian_and_numbers_accepted_invoices(embedded):
+    target, portal = embedded["target"], embedded["co_portal"]
+    issuer = flows.sandbox_issuer(target)
+    with grpc.insecure_channel(target) as channel:
+        profile = issuing_pb2_grpc.IssuingStub(channel).GetIssuer(
+            issuing_pb2.GetIssuerRequest(country="co", issuer=issuer)
+        )
+    created = requests.post(
+        f"{portal}/resolutions",
+        json={
+            "nit": issuer,
+            "kind": "invoice",
+            "prefix": "FX",
+            "from": 1,
+            "to": 50_000,
+            "software_id": profile.software_id,
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    fetched = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "co",
+            "ranges",
+            "fetch",
+            "--issuer",
+            issuer,
+            "--target",
+            target,
+            "--dian-url",
+            embedded["co_url"],
+            "--data-dir",
+            embedded["data_dir"],
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+    assert f"resolution {created.json()['resolution_number']} FX1-50000" in fetched.stdout
+    [document] = demo.generate_documents(1, issuer, 53)
+    document.co.range_prefix = "FX"
+    [final] = issue(target, [document])
+    assert final.number == "FX1"
+    assert final.state == issuing_pb2.ACCEPTED, list(final.verdict.messages)
