@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grpc
 
+from services.countries.registry import delivery_files
 from timbra.v1 import issuing_pb2, issuing_pb2_grpc
 
 STATES = {
@@ -47,6 +48,11 @@ def export(
                 (folder / f"{name}.xml").write_bytes(view.signed_xml)
             if view.authority_response:
                 (folder / f"{name}.response.xml").write_bytes(view.authority_response)
+            if view.signed_xml and view.state == issuing_pb2.ACCEPTED:
+                for file_name, content in delivery_files(
+                    view.country, name, view.signed_xml, view.authority_response
+                ).items():
+                    (folder / file_name).write_bytes(content)
             (folder / f"{name}.json").write_text(
                 json.dumps(
                     {

@@ -49,6 +49,8 @@ class Settings:
     cl_transport_password: str = ""
     cl_sii_keys: str = ""  # trusted SII CAF keys: PEM keys or SII certificate files, ':'-separated
     cl_sii_informe_url: str = ""  # where SII result reports can be read (the simulator's portal)
+    cl_envelope_size: int = 2000  # DTEs per EnvioDTE (the SII's maximum is 2,000)
+    cl_envelope_wait: float = 3.0  # seconds a DTE may wait for others before a partial envelope
     authority_timeout: float = 30.0
     authority_poll_seconds: float = 2.0  # first wait before polling an asynchronous delivery
     # DIAN's contingency pattern (tipo 4): attempts 20 s apart, then probes every 30 min; the

@@ -63,3 +63,14 @@ def configure_packs(settings: Any, simulator_admin_urls: dict[str, str]) -> None
         name = f"services.countries.{code}.setup"
         if importlib.util.find_spec(name):
             importlib.import_module(name).configure(settings, simulator_admin_urls.get(code))
+
+
+def delivery_files(
+    code: str, number: str, signed_xml: bytes, response_xml: bytes
+) -> dict[str, bytes]:
+    """The files a country's buyer receives besides the document (CO: AttachedDocument, QR)."""
+    name = f"services.countries.{code}.delivery"
+    if code not in available() or not importlib.util.find_spec(name):
+        return {}
+    module = importlib.import_module(name)
+    return module.delivery_files(number, signed_xml, response_xml)  # type: ignore[no-any-return]

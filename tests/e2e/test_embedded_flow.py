@@ -165,6 +165,12 @@ def test_export_writes_signed_xml_and_response_named_by_number(embedded, tmp_pat
     assert response.getroot().tag.endswith("ApplicationResponse")
     meta = json.loads((folder / f"{final.number}.json").read_text())
     assert meta["state"] == "accepted" and meta["document_key"] == final.document_key
+    # what the buyer receives: the AttachedDocument (document + DIAN's response) and the QR
+    attached = etree.parse(str(folder / f"{final.number}.attached.xml")).getroot()
+    assert attached.tag.endswith("AttachedDocument")
+    assert final.document_key.encode() in etree.tostring(attached)
+    qr = (folder / f"{final.number}.qr.txt").read_text()
+    assert f"CUFE: {final.document_key}" in qr and f"NumFac: {final.number}" in qr
 
 
 def test_demo_command_prints_a_json_summary(embedded):

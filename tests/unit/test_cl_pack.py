@@ -192,8 +192,17 @@ def test_the_authority_client_is_the_sii_client_imported_lazily(monkeypatch, san
         "timeout": 4.5,
         "credentials": sandbox.credentials,
         "informe_url": None,
+        "batch_wait": 3.0,
     }
     # where the SII's result reports can be read is configuration (the simulator's portal)
-    pack.configure([sandbox.trusted_key_pem], informe_url="http://127.0.0.1:1/sandbox/informes")
-    pack.create_authority_client("http://127.0.0.1:1", 4.5, sandbox.credentials)
+    pack.configure(
+        [sandbox.trusted_key_pem],
+        informe_url="http://127.0.0.1:1/sandbox/informes",
+        envelope_size=500,
+        envelope_wait=0.5,
+    )
+    configured = pack.create_authority_client("http://127.0.0.1:1", 4.5, sandbox.credentials)
     assert made["informe_url"] == "http://127.0.0.1:1/sandbox/informes"
+    assert (configured.batch_size, made["batch_wait"]) == (500, 0.5)
+    with pytest.raises(ValueError, match="2000"):
+        pack.configure([], envelope_size=2001)

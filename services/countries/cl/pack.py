@@ -28,6 +28,10 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# The SII's limit of DTEs in one EnvioDTE (EnvioDTE_v10.xsd).
+MAX_ENVELOPE = 2000
+
+
 class ChilePack:
     """The CountryPack for Chile (SII).
 
@@ -48,12 +52,24 @@ class ChilePack:
         self._now = now
         self._trusted = load_sii_keys(trusted_sii_keys or [])
         self._informe_url: str | None = None
+        self._envelope: tuple[int, float] = (MAX_ENVELOPE, 3.0)
 
-    def configure(self, trusted_sii_keys: list[bytes], informe_url: str | None = None) -> None:
+    def configure(
+        self,
+        trusted_sii_keys: list[bytes],
+        informe_url: str | None = None,
+        *,
+        envelope_size: int = MAX_ENVELOPE,
+        envelope_wait: float = 3.0,
+    ) -> None:
         """Replace the SII keys CAF signatures (FRMA) are checked against; `informe_url` is
-        where the SII's result reports can be read (the simulator's; the SII e-mails them)."""
+        where the SII's result reports can be read (the simulator's; the SII e-mails them);
+        envelopes carry up to `envelope_size` DTEs, sent when full or `envelope_wait` old."""
+        if not 1 <= envelope_size <= MAX_ENVELOPE:
+            raise ValueError(f"an EnvioDTE carries 1 to {MAX_ENVELOPE} DTEs, not {envelope_size}")
         self._trusted = load_sii_keys(trusted_sii_keys)
         self._informe_url = informe_url
+        self._envelope = (envelope_size, envelope_wait)
 
     def parse_issuer(self, profile: issuing_pb2.IssuerProfile, path: str) -> IssuerProfile:
         """Validate an issuer: RUT, razón social, giro, Acteco, address, SII resolution."""
@@ -97,12 +113,15 @@ class ChilePack:
         # Imported here so that parsing and building never load the HTTP stack.
         from services.countries.cl.client import SiiClient
 
-        return SiiClient(  # type: ignore[no-any-return]
+        client = SiiClient(
             endpoint=endpoint,
             timeout=timeout,
             credentials=credentials,
             informe_url=self._informe_url,
+            batch_wait=self._envelope[1],
         )
+        client.batch_size = self._envelope[0]
+        return client  # type: ignore[no-any-return]
 
 
 def _ours(document: ParsedDocument) -> ChileanDocument:

@@ -31,4 +31,9 @@ def configure(settings: Settings, simulator_admin_url: str | None) -> None:
     informe = settings.cl_sii_informe_url or (
         f"{simulator_admin_url}/informes" if simulator_admin_url else None
     )
-    PACK.configure(keys, informe_url=informe)
+    PACK.configure(
+        keys,
+        informe_url=informe,
+        envelope_size=settings.cl_envelope_size,
+        envelope_wait=settings.cl_envelope_wait,
+    )
