@@ -48,6 +48,7 @@ class Settings:
     cl_transport_pkcs12: str = ""
     cl_transport_password: str = ""
     cl_sii_keys: str = ""  # trusted SII CAF keys: PEM keys or SII certificate files, ':'-separated
+    cl_sii_key_url: str = ""  # sandboxes only: trust the SII key published at this URL
     cl_sii_informe_url: str = ""  # where SII result reports can be read (the simulator's portal)
     cl_envelope_size: int = 2000  # DTEs per EnvioDTE (the SII's maximum is 2,000)
     cl_envelope_wait: float = 3.0  # seconds a DTE may wait for others before a partial envelope

@@ -13,8 +13,9 @@ log = logging.getLogger(__name__)
 
 
 def configure(settings: Settings, simulator_admin_url: str | None) -> None:
-    """Trust the configured SII keys (TIMBRA_CL_SII_KEYS), or else the simulator's, fetched
-    from its portal and kept in the data directory so later processes find it too."""
+    """Trust the configured SII keys (TIMBRA_CL_SII_KEYS), or else a sandbox's published key
+    (TIMBRA_CL_SII_KEY_URL, or the embedded simulator's), kept in the data directory so later
+    processes find it too."""
     keys: list[bytes] = []
     for path in filter(None, settings.cl_sii_keys.split(":")):
         with open(path, "rb") as handle:
