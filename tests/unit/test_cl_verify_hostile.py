@@ -171,19 +171,6 @@ def test_files_that_are_not_sii_documents_get_a_clear_error(
         b"<DTE " + SII + b'><Documento ID="D"><TED><DD><CAF><DA><RSAPK><M>!!</M><E>Aw==</E>'
         b"</RSAPK></DA></CAF></DD><FRMT>%%</FRMT></TED></Documento>"
         b'<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/></Signature></DTE>',
-        # Deeper than Python recurses: the flattening of DD and DA must not crash on it.
-        b"<DTE "
-        + SII
-        + b'><Documento ID="D"><TED><DD>'
-        + b"<a>" * 1500
-        + b"</a>" * 1500
-        + b"<CAF><DA><RSAPK><M>"
-        + MODULUS
-        + b"</M><E>Aw==</E></RSAPK>"
-        + b"<b>" * 1500
-        + b"</b>" * 1500
-        + b"</DA><FRMA>x</FRMA></CAF></DD>"
-        b"<FRMT>x</FRMT></TED></Documento></DTE>",
     ],
 )
 def test_hollow_documents_fail_check_by_check_without_crashing(
@@ -192,6 +179,29 @@ def test_hollow_documents_fail_check_by_check_without_crashing(
     report = verify_file(write(tmp_path, content), sii_keys=[SII_KEY])
     assert not report.error and report.checks and not report.passed
     assert report.check("schema")[0].status == "fail" and len(report.failures) >= 2
+
+
+# Deeper than Python recurses (and than libxml2 allows without its "huge" option): refused at
+# parsing with a clear error, before any flattening could recurse on it.
+DEEP = (
+    b"<DTE "
+    + SII
+    + b'><Documento ID="D"><TED><DD>'
+    + b"<a>" * 1500
+    + b"</a>" * 1500
+    + b"<CAF><DA><RSAPK><M>"
+    + MODULUS
+    + b"</M><E>Aw==</E></RSAPK>"
+    + b"<b>" * 1500
+    + b"</b>" * 1500
+    + b"</DA><FRMA>x</FRMA></CAF></DD>"
+    b"<FRMT>x</FRMT></TED></Documento></DTE>"
+)
+
+
+def test_nesting_deeper_than_any_dte_is_refused_at_parsing(tmp_path: Path) -> None:
+    report = verify_file(write(tmp_path, DEEP), sii_keys=[SII_KEY])
+    assert "depth" in report.error and not report.passed
 
 
 def test_unusable_keys_and_missing_files_are_errors_not_crashes(tmp_path: Path) -> None:

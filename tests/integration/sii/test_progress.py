@@ -40,7 +40,11 @@ def test_the_envelope_state_progresses_over_time(
                 seen.append(state)
             if state == "EPR":
                 break
-            verdicts_before_end.append(client.poll(items[0], track_id))
+            verdict = client.poll(items[0], track_id)
+            # States only move forward: still short of EPR after the poll means the poll
+            # happened before the end too, so it must not have a verdict yet.
+            if client.envelope_status(company.profile.tax_id, track_id).state != "EPR":
+                verdicts_before_end.append(verdict)
             time.sleep(0.02)
     finally:
         put(f"{simulator.admin_url}/settings", {"step_delay_ms": 20})
