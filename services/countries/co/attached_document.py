@@ -17,6 +17,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from services.core.untrusted_xml import UnsafeXml, parse
 from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.namespaces import (
     CAC,
@@ -27,7 +28,6 @@ from services.countries.co.namespaces import (
     XML_DECLARATION,
     XSI,
 )
-from services.countries.co.schemas import document_parser
 from services.countries.pack import DocumentSigner
 
 _ROOT = "AttachedDocument"
@@ -38,12 +38,9 @@ _SubElement = etree.SubElement
 
 def _parse(xml: bytes, what: str) -> etree._Element:
     try:
-        root = etree.fromstring(xml, document_parser())
-    except etree.XMLSyntaxError as error:
-        raise ValueError(f"the {what} is not well-formed XML: {error}") from error
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise ValueError(f"the {what} must not carry a DTD")
-    return root
+        return parse(xml)
+    except UnsafeXml as error:
+        raise ValueError(f"the {what}: {error}") from error
 
 
 def _child_text(node: etree._Element, path: str, what: str) -> str:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from lxml import etree
 
 from services.core.decimals import fixed
+from services.core.untrusted_xml import parse
 from services.countries.co import codes
-from services.countries.co.schemas import document_parser
 
 _CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 _CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
@@ -53,10 +53,7 @@ def _taxes(root: etree._Element) -> tuple[str, str]:
 def _root(document: etree._Element | bytes) -> etree._Element:
     if not isinstance(document, bytes):
         return document
-    root = etree.fromstring(document, document_parser())
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise ValueError("a DIAN document must not carry a DTD")
-    return root
+    return parse(document)  # UnsafeXml is a ValueError
 
 
 def qr_text(document: etree._Element | bytes) -> str:

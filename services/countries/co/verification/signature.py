@@ -1,9 +1,9 @@
 """A DIAN document's XAdES-EPES signature examined the way DIAN checks it.
 
-libxmlsec1 (through python-xmlsec, `xmldsig.py`) does the core validation: every Reference
-digest and the SignatureValue, with the public key of the certificate in KeyInfo. Around it,
-DIAN's profile (reference §5): the signature sits in a UBLExtension, covers the whole document,
-and is XAdES-EPES (signed SignedProperties with the policy's identifier and hash, a
+libxmlsec1 (through python-xmlsec, `services.core.signature_core`) does the core validation:
+every Reference digest and the SignatureValue, with the public key of the certificate in KeyInfo.
+Around it, DIAN's profile (reference §5): the signature sits in a UBLExtension, covers the
+whole document, and is XAdES-EPES (signed SignedProperties with the policy's identifier and hash, a
 SigningCertificate whose digest and issuer/serial match the KeyInfo certificate, a SigningTime
 and a ClaimedRole). `examine` records everything it finds; the simulator turns that into
 DIAN's ZE01/ZE02 (`check_signature`), `timbra verify` into a report.
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from cryptography import x509
 from lxml import etree
 
-from services.countries.co.verification import xmldsig
+from services.core import signature_core
 from services.countries.co.verification.findings import Finding
 from services.countries.co.verification.values import NS
 
@@ -64,7 +64,7 @@ class SignatureExamination:
     """Everything learned about one document's signature (empty fields when not reached)."""
 
     blocking: Finding | None = None  # a problem that stopped the examination (ZE01/ZE02)
-    core: xmldsig.CoreResult | None = None
+    core: signature_core.CoreResult | None = None
     certificate: x509.Certificate | None = None
     signing_time: str = ""
     policy_identifier: str = ""
@@ -224,7 +224,7 @@ def examine(root: etree._Element, *, detailed: bool = True) -> SignatureExaminat
     certificate, der = signing
     policy = properties.find("xades:SignaturePolicyIdentifier/xades:SignaturePolicyId", NS)
     return SignatureExamination(
-        core=xmldsig.core_validation(root, signature, der, detailed=detailed),
+        core=signature_core.core_validation(root, signature, der, detailed=detailed),
         certificate=certificate,
         signing_time=properties.findtext("xades:SigningTime", "", NS).strip(),
         policy_identifier=policy.findtext("xades:SigPolicyId/xades:Identifier", "", NS).strip(),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from cryptography import x509
 from lxml import etree
 
+from services.core.signature_core import ReferenceResult
 from services.countries.co.verification import certificates
 from services.countries.co.verification.report import Check, Status
 from services.countries.co.verification.signature import (
@@ -15,7 +16,6 @@ from services.countries.co.verification.signature import (
     examine,
     signing_day,
 )
-from services.countries.co.verification.xmldsig import ReferenceResult
 
 
 def _status(ok: bool) -> Status:

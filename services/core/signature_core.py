@@ -1,12 +1,14 @@
 """Core XMLDSig validation with libxmlsec1 (python-xmlsec): every Reference and the SignatureValue.
 
+Shared by the verifiers and simulators of every country (DIAN's XAdES, the SII's XMLDSig).
 libxmlsec1's own `verify` says only "valid" or "invalid". To name what broke, each Reference
 digest is recomputed by libxmlsec1 too: a copy of the document is signed with a throwaway key,
 which makes libxmlsec1 write the digest of every Reference as the document now stands, and the
 written digests are compared with the issuer's. The SignatureValue is then checked on its own
 (libxmlsec1's verify_binary over the canonical SignedInfo), so a broken digest and a forged
 signature are told apart. The verifier never reads anything but the document: only same-document
-references and DIAN's transforms are enabled.
+references and the transforms of the countries' profiles are enabled; each country's profile
+check refuses, before this runs, any algorithm its authority does not accept.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
-from services.countries.co.verification.values import NS
+from services.core.untrusted_xml import UnsafeXml, parse
+
+NS = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
 
 _C = xmlsec.constants
-# Only what DIAN's policy allows. Anything else (XSLT, XPath, external URIs) is refused before
-# libxmlsec1 could act on it: a hostile document must not make the verifier read files.
+# Only what the countries' profiles use. Anything else (XSLT, XPath, external URIs) is refused
+# before libxmlsec1 could act on it: a hostile document must not make the verifier read files.
 _REFERENCE_TRANSFORMS = (
     _C.TransformEnveloped,
     _C.TransformInclC14N,
@@ -113,10 +117,12 @@ def _context(key: xmlsec.Key) -> xmlsec.SignatureContext:
     return context
 
 
-def _verify(root: etree._Element, signature: etree._Element, certificate_der: bytes) -> bool:
+def _verify(
+    root: etree._Element, signature: etree._Element, certificate_der: bytes, id_attribute: str
+) -> bool:
     try:
         key = xmlsec.Key.from_memory(certificate_der, _C.KeyDataFormatCertDer)
-        xmlsec.tree.add_ids(root, ["Id"])
+        xmlsec.tree.add_ids(root, [id_attribute])
         _context(key).verify(signature)
     except xmlsec.Error:
         return False
@@ -144,12 +150,14 @@ def _same_element(
     return twin
 
 
-def _recomputed_digests(root: etree._Element, signature: etree._Element) -> list[str]:
+def _recomputed_digests(
+    root: etree._Element, signature: etree._Element, id_attribute: str
+) -> list[str]:
     """Each Reference's digest over the document as it stands, computed by libxmlsec1."""
     twin = copy.deepcopy(root)
     twin_signature = _same_element(twin, root, signature)
     key = xmlsec.Key.from_memory(_throwaway_key(), _C.KeyDataFormatPem)
-    xmlsec.tree.add_ids(twin, ["Id"])
+    xmlsec.tree.add_ids(twin, [id_attribute])
     _context(key).sign(twin_signature)
     return [digest for _, _, digest in _digests(twin_signature)]
 
@@ -165,14 +173,27 @@ def _signature_value_matches(signature: etree._Element, certificate_der: bytes) 
     if transform is None or canonical is None:
         return False
     exclusive, comments = canonical
-    data = etree.tostring(signed_info, method="c14n", exclusive=exclusive, with_comments=comments)
     try:
+        data = canonical_form(signed_info, exclusive=exclusive, with_comments=comments)
         value = base64.b64decode("".join(signature.findtext("ds:SignatureValue", "", NS).split()))
         key = xmlsec.Key.from_memory(certificate_der, _C.KeyDataFormatCertDer)
         _context(key).verify_binary(data, transform, value)
-    except (binascii.Error, ValueError, xmlsec.Error):
+    except (binascii.Error, ValueError, UnsafeXml, xmlsec.Error):
         return False
     return True
+
+
+def canonical_form(
+    element: etree._Element, *, exclusive: bool = False, with_comments: bool = False
+) -> bytes:
+    """C14N 1.0 of `element` in its document's namespace context.
+
+    lxml's C14N of an element below a default-namespaced ancestor can write a spurious
+    `xmlns=""` (sii-chile.md §5.5); serialising the element on its own first copies the
+    namespaces in scope onto it, and the C14N of that new root is exact.
+    """
+    alone = parse(etree.tostring(element, with_tail=False))
+    return etree.tostring(alone, method="c14n", exclusive=exclusive, with_comments=with_comments)
 
 
 def core_validation(
@@ -180,19 +201,22 @@ def core_validation(
     signature: etree._Element,
     certificate_der: bytes,
     *,
+    id_attribute: str = "Id",
     detailed: bool = True,
 ) -> CoreResult:
     """Verify the signature with libxmlsec1; `detailed` also says which Reference or value broke.
 
-    Without details (the simulator's case: DIAN answers ZE02 either way) only libxmlsec1's
-    verdict is computed, which costs one verification instead of three operations.
+    `id_attribute` names the attribute same-document references point at ("Id" in UBL and
+    XAdES, "ID" in the SII's documents). Without details (a simulator that answers the same
+    rejection either way) only libxmlsec1's verdict is computed: one verification instead of
+    three operations.
     """
-    verified = _verify(root, signature, certificate_der)
+    verified = _verify(root, signature, certificate_der, id_attribute)
     if not detailed:
         return CoreResult(verified, signature_value_matches=verified)
     written = _digests(signature)
     try:
-        recomputed = _recomputed_digests(root, signature)
+        recomputed = _recomputed_digests(root, signature, id_attribute)
     except (xmlsec.Error, ValueError) as error:
         return CoreResult(verified, problem=f"libxmlsec1 could not digest the references: {error}")
     references = tuple(
