@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from timbra.v1 import document_pb2, issuing_pb2
 
@@ -245,6 +245,16 @@ class AuthorityUnavailable(Exception):
 
 class SubmissionInDoubt(Exception):
     """The request left but no answer came back: the authority may have the document."""
+
+
+_Own = TypeVar("_Own")
+
+
+def own_document(document: ParsedDocument, kind: type[_Own]) -> _Own:
+    """`document` as the pack's own `kind`; TypeError when another pack parsed it."""
+    if not isinstance(document, kind):
+        raise TypeError(f"not a document this pack parsed: {type(document).__name__}")
+    return document
 
 
 class DocumentSigner(Protocol):

@@ -24,10 +24,11 @@ from services.countries.cl.pack import PACK
 from services.countries.cl.registration import parse_issuer
 from services.countries.cl.signer_certificate import issue_sandbox_certificate
 from services.countries.cl.simulator.sii_key import odd_certificate, x509_pem
-from services.countries.cl.verification.report import ENVELOPE, Status, VerificationReport
+from services.countries.cl.verification.report import ENVELOPE, VerificationReport
 from services.countries.cl.verify import verify_file, verify_for_cli
 from services.countries.pack import Credentials, IssuerProfile, NumberingFile, NumberingSlot
 from services.countries.registry import verifier_for
+from services.countries.verification_report import Status
 from services.signing import testca
 
 SIGNER_RUN = "13185095-6"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.countries.co.simulator.faults import Fault, FaultPlan, parse_fault, parse_outage
+from services.core.fault_injection import Fault, FaultPlan
+from services.countries.co.simulator.faults import parse_fault, parse_outage
 
 
 def test_a_plan_applies_to_the_next_count_calls_then_stops() -> None:

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from services.core.untrusted_xml import UnsafeXml, parse
 from services.countries.co.simulator.archive import MAX_DOCUMENT_BYTES, ONLY_ONE
 from services.countries.co.simulator.facts import SchemaViolation, read_invoice
 from services.countries.co.simulator.inspection import inspect_archive
-from services.countries.co.simulator.safe_xml import UnsafeXml, parse
 
 INVOICE_NS = (
     'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '

@@ -14,11 +14,11 @@ import xmlsec
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
+from services.core import untrusted_xml
 from services.countries.co import demo
 from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
-from services.countries.co.simulator import safe_xml
 from services.countries.co.simulator.signature import (
     BAD_VALUE,
     NOT_SIGNED,
@@ -61,7 +61,7 @@ def documents() -> tuple[bytes, bytes]:
 
 
 def signed_root() -> etree._Element:
-    return safe_xml.parse(documents()[1])
+    return untrusted_xml.parse(documents()[1])
 
 
 def sign_again(root: etree._Element) -> etree._Element:
@@ -76,7 +76,7 @@ def sign_again(root: etree._Element) -> etree._Element:
     xmlsec.tree.add_ids(root, ["Id"])
     context.sign(root.find(".//ds:Signature", NS))
     # Verify from the serialised bytes, as the simulator would receive them.
-    return safe_xml.parse(etree.tostring(root))
+    return untrusted_xml.parse(etree.tostring(root))
 
 
 def texts(check: SignatureCheck) -> list[tuple[str, str]]:
@@ -95,7 +95,7 @@ def test_resigning_an_untouched_document_still_verifies() -> None:
 
 
 def test_an_unsigned_document_is_ze01() -> None:
-    assert texts(check_signature(safe_xml.parse(documents()[0]))) == [("ZE01", NOT_SIGNED)]
+    assert texts(check_signature(untrusted_xml.parse(documents()[0]))) == [("ZE01", NOT_SIGNED)]
 
 
 def test_a_change_after_signing_is_ze02() -> None:

@@ -23,10 +23,11 @@ from services.countries.co.pack import PACK
 from services.countries.co.registration import parse_issuer
 from services.countries.co.verification import keys, schema_check
 from services.countries.co.verification.reading import read_document
-from services.countries.co.verification.report import Status, VerificationReport
+from services.countries.co.verification.report import VerificationReport
 from services.countries.co.verify import MAX_FILE_BYTES, verify_bytes, verify_file
 from services.countries.co.xades import ColombianSigner
 from services.countries.pack import Credentials
+from services.countries.verification_report import Status
 from services.signing import testca
 from timbra.v1 import document_pb2
 

@@ -20,6 +20,7 @@ from services.countries.pack import (
     NumberingSlot,
     ParsedDocument,
     RangeSpec,
+    own_document,
 )
 from timbra.v1 import document_pb2, issuing_pb2
 
@@ -96,7 +97,7 @@ class ChilePack:
         issued_at: datetime,
     ) -> Draft:
         """The unsigned DTE with its TED (FRMT pending) and its identity. Pure: no I/O."""
-        return dte.build_draft(_ours(document), issuer, slot, issued_at)
+        return dte.build_draft(own_document(document, ChileanDocument), issuer, slot, issued_at)
 
     def contingency_variant(self, document: ParsedDocument) -> ParsedDocument | None:
         """None: a DTE stamped offline with its TED is the same document (no variant)."""
@@ -122,12 +123,6 @@ class ChilePack:
         )
         client.batch_size = self._envelope[0]
         return client  # type: ignore[no-any-return]
-
-
-def _ours(document: ParsedDocument) -> ChileanDocument:
-    if not isinstance(document, ChileanDocument):
-        raise TypeError(f"not a document this pack parsed: {type(document).__name__}")
-    return document
 
 
 PACK = ChilePack()

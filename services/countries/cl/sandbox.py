@@ -8,8 +8,6 @@ as the trusted SII key (`trusted_key_pem`).
 
 from __future__ import annotations
 
-import json
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -34,9 +32,10 @@ from services.countries.pack import (
     NumberingFile,
     NumberingSlot,
 )
-from services.sandbox import SandboxIssuer, post, post_json, save_transport_credentials
+from services.countries.sandbox_enrolment import SandboxEnrolment
+from services.sandbox import SandboxIssuer, post, post_json
 from services.signing import testca
-from timbra.v1 import document_pb2, issuing_pb2, issuing_pb2_grpc, signing_pb2, signing_pb2_grpc
+from timbra.v1 import document_pb2, issuing_pb2, signing_pb2
 
 SANDBOX_SII_IDK = 100  # the certification IDK (sii-chile.md §3.2)
 SANDBOX_SIGNER_RUN = "13185095-6"
@@ -162,14 +161,13 @@ def enrol(
     """Enrol the sandbox company with the SII simulator (as a business does with the SII:
     certification resolution, an authorised sender, folios per document type) and register
     it with issuing and signing; idempotent."""
-    issuing = issuing_pb2_grpc.IssuingStub(issuing_channel)
-    signing = signing_pb2_grpc.SigningStub(signing_channel)
-    state_file = data_dir / "sandbox" / "cl.json"
-    existing = issuing.ListNumberingRanges(
-        issuing_pb2.ListNumberingRangesRequest(country="cl", issuer=PLATFORM_RUT)
-    ).ranges
-    if existing and state_file.exists():
-        return SandboxIssuer(**json.loads(state_file.read_text()))
+    enrolment = SandboxEnrolment(
+        "cl", PLATFORM_RUT, issuing_channel, signing_channel, data_dir, vault
+    )
+    enrolled = enrolment.enrolled()
+    if enrolled is not None:
+        return enrolled
+    issuing, signing = enrolment.issuing, enrolment.signing
 
     profile = demo.issuer_profile(PLATFORM_RUT, PLATFORM_NAME)
     post_json(
@@ -186,13 +184,7 @@ def enrol(
     key, certificate = issue_sandbox_certificate(
         authority, run=SANDBOX_SIGNER_RUN, name="Firmante Sandbox Timbra"
     )
-    password = secrets.token_urlsafe(18)
-    bundle = testca.to_pkcs12(key, certificate, [authority.certificate], password.encode())
-    signing.RegisterCertificate(
-        signing_pb2.RegisterCertificateRequest(
-            country="cl", issuer=PLATFORM_RUT, pkcs12=bundle, password=password
-        )
-    )
+    enrolment.register_certificate(key, certificate, authority)
     for dte_type in codes.KINDS:
         content = post(
             f"{simulator_admin_url}/cafs",
@@ -205,7 +197,6 @@ def enrol(
         signing.RegisterFolioKey(
             signing_pb2.RegisterFolioKeyRequest(country="cl", issuer=PLATFORM_RUT, content=content)
         )
-    save_transport_credentials(data_dir, "cl", bundle, password, vault)
     issuer = SandboxIssuer(
         country="cl",
         tax_id=PLATFORM_RUT,
@@ -214,6 +205,4 @@ def enrol(
         authorization=f"FchResol {profile.authorization_date} NroResol 0",
         prefix="",
     )
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    state_file.write_text(json.dumps(issuer.__dict__, indent=2))
-    return issuer
+    return enrolment.record(issuer)

@@ -7,15 +7,12 @@ envelope's RutEnvia and DTEUpload's rutSender (sii-chile.md §2, §5.5).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 from services.countries.cl import rut
-from services.signing.testca import TestAuthority
+from services.signing.testca import TestAuthority, issue_certificate
 
 HOLDER_RUN_OID = ObjectIdentifier("1.3.6.1.4.1.8321.1")
 _STRING_TAGS = (0x16, 0x0C, 0x13)  # IA5String, UTF8String, PrintableString
@@ -57,7 +54,6 @@ def issue_sandbox_certificate(
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """A sandbox signing certificate for a person with RUN `run`, from the local test CA."""
     number = rut.from_text(run).text
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     encoded = number.encode("ascii")
     other_name = x509.OtherName(HOLDER_RUN_OID, bytes([0x16, len(encoded)]) + encoded)
     subject = x509.Name(
@@ -67,17 +63,9 @@ def issue_sandbox_certificate(
             x509.NameAttribute(NameOID.SERIAL_NUMBER, number),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(authority.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365 * years))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.SubjectAlternativeName([other_name]), critical=False)
-        .sign(authority.key, hashes.SHA256())
+    return issue_certificate(
+        authority,
+        subject,
+        extensions=[(x509.SubjectAlternativeName([other_name]), False)],
+        years=years,
     )
-    return key, certificate

@@ -23,12 +23,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
+from services.core.untrusted_xml import declares_doctype
 from services.countries.cl import schemas
 from services.countries.cl.sii_keys import UnusableKey, load_sii_keys
 from services.countries.cl.sii_xml import SII_NS
 from services.countries.cl.verification import reading
 from services.countries.cl.verification.caratula import caratula_checks
-from services.countries.cl.verification.report import ENVELOPE, Check, Status, VerificationReport
+from services.countries.cl.verification.report import ENVELOPE, Check, VerificationReport
 from services.countries.cl.verification.signature import SignatureOutcome, signature_checks
 from services.countries.cl.verification.stamp import stamp_checks
 from services.countries.cl.verification.standalone import (
@@ -38,8 +39,13 @@ from services.countries.cl.verification.standalone import (
     signed_element,
 )
 from services.countries.cl.xml_input import MAX_INPUT, UnreadableXml, parse_xml
-from services.countries.co.verification.certificates import TrustStoreProblem, load_trust_store
-from services.countries.co.verification.safe_xml import declares_doctype
+from services.countries.verification_input import (
+    Unverifiable,
+    doctype_refusal,
+    read_bounded,
+    read_trust_store,
+)
+from services.countries.verification_report import Status, errors_summary
 
 __all__ = ["MAX_FILE_BYTES", "VerificationReport", "recognises", "verify_file", "verify_for_cli"]
 
@@ -47,7 +53,6 @@ MAX_FILE_BYTES = MAX_INPUT
 """The largest file read: the pack's own bound, far above an EnvioDTE of 2,000 DTEs."""
 MAX_KEY_BYTES = 1024 * 1024  # an SII key or certificate file is a few hundred bytes
 _DECLARED_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_SCHEMA_ERRORS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -76,34 +81,24 @@ def verify_file(
     """
     source = str(path)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        return VerificationReport(source, error=f"cannot read the file: {error.strerror}")
-    if len(data) > MAX_FILE_BYTES:
-        return VerificationReport(
-            source, error=f"file larger than {MAX_FILE_BYTES} bytes: refused unread"
-        )
-    try:
-        keys = load_sii_keys(list(sii_keys))
-    except UnusableKey as error:
-        return VerificationReport(source, error=f"--sii-key: {error}")
-    anchors = None
-    if trust_store is not None:
-        try:
-            anchors = tuple(load_trust_store(Path(trust_store).read_bytes()))
-        except (OSError, TrustStoreProblem) as error:
-            return VerificationReport(source, error=f"trust store {trust_store}: {error}")
+        data = read_bounded(path, MAX_FILE_BYTES)
+        keys = _trusted_sii_keys(sii_keys)
+        anchors = tuple(read_trust_store(trust_store)) if trust_store is not None else None
+    except Unverifiable as problem:
+        return VerificationReport(source, error=str(problem))
     return _verify(data, source, _Options(keys, anchors, now or datetime.now(UTC)))
+
+
+def _trusted_sii_keys(keys: Sequence[bytes]) -> tuple[rsa.RSAPublicKey, ...]:
+    try:
+        return load_sii_keys(list(keys))
+    except UnusableKey as error:
+        raise Unverifiable(f"--sii-key: {error}") from None
 
 
 def _unreadable(source: str, data: bytes, error: Exception) -> VerificationReport:
     if "DOCTYPE" in str(error) or "entity references" in str(error):
-        return VerificationReport(
-            source,
-            error="refused: the XML declares a DOCTYPE (entities or external references), "
-            "which no SII document carries; nothing in it was expanded or fetched",
-        )
+        return VerificationReport(source, error=doctype_refusal("SII"))
     return VerificationReport(
         source, error=f"not an XML document timbra can read{_encoding_hint(data)}: {error}"
     )
@@ -169,9 +164,7 @@ def _schema(root: etree._Element) -> Check:
         )
     if not errors:
         return Check("schema", Status.PASS, f"a valid {what} (the SII's XSDs, from cl-sii)")
-    more = len(errors) - _SCHEMA_ERRORS_SHOWN
-    shown = "; ".join(errors[:_SCHEMA_ERRORS_SHOWN]) + (f" (and {more} more)" if more > 0 else "")
-    return Check("schema", Status.FAIL, shown)
+    return Check("schema", Status.FAIL, errors_summary(errors))
 
 
 def _signed_at(dte: etree._Element) -> datetime | None:

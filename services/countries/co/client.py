@@ -23,11 +23,10 @@ from importlib import resources
 from typing import Any
 
 import requests
-import urllib3
 import zeep
 import zeep.exceptions
-from requests.adapters import HTTPAdapter
 
+from services.countries.authority_http import pooled_session, request_failures
 from services.countries.co.dian_answers import (
     AUTHORITY,
     BatchStatus,
@@ -93,15 +92,6 @@ def wsdl_path() -> str:
     return str(resources.files("services.countries.co.wsdl") / "WcfDianCustomerServices.wsdl")
 
 
-def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
-    reason = error.args[0] if error.args else None
-    if isinstance(reason, urllib3.exceptions.MaxRetryError):
-        reason = reason.reason
-    return isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
-    )
-
-
 class DianClient:
     """A client of DIAN's validation web service (or of the simulator) at one endpoint."""
 
@@ -121,14 +111,8 @@ class DianClient:
         session: requests.Session | None = None,
     ) -> None:
         self.endpoint = endpoint
-        if session is None:
-            session = requests.Session()
-            # No automatic retries: a resend is the caller's decision, after reconciling.
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
         # `session` lets a caller bring its own TLS settings (or a test its own adapter).
-        self._session = session
+        self._session = session if session is not None else pooled_session(pool_size)
         transport = zeep.Transport(session=self._session, operation_timeout=(timeout, timeout))
         settings = zeep.Settings(
             strict=True,
@@ -149,15 +133,8 @@ class DianClient:
         # or, for a call that changes DIAN's state once the request left, "maybe" (in doubt).
         doubt = SubmissionInDoubt if changes_state else AuthorityUnavailable
         try:
-            return getattr(self._service, operation)(**parameters)
-        except requests.exceptions.ConnectTimeout as error:
-            raise AuthorityUnavailable(f"{operation}: cannot connect to {self.endpoint}") from error
-        except requests.exceptions.ReadTimeout as error:
-            raise doubt(f"{operation}: no answer from {self.endpoint} in time") from error
-        except requests.exceptions.ConnectionError as error:
-            if _never_connected(error):
-                raise AuthorityUnavailable(f"{operation}: {self.endpoint} refused") from error
-            raise doubt(f"{operation}: connection lost before the answer") from error
+            with request_failures(operation, self.endpoint, changes_state=changes_state):
+                return getattr(self._service, operation)(**parameters)
         except zeep.exceptions.Fault as fault:
             detail = "".join(fault.detail.itertext()).strip() if fault.detail is not None else ""
             raise DianFault(fault.message, fault.code, detail) from fault
@@ -165,7 +142,7 @@ class DianClient:
             if error.status_code >= 400:
                 raise AuthorityUnavailable(f"{operation}: HTTP {error.status_code}") from error
             raise doubt(f"{operation}: unreadable answer ({error.message})") from error
-        except (zeep.exceptions.Error, requests.exceptions.RequestException) as error:
+        except zeep.exceptions.Error as error:
             raise doubt(f"{operation}: {error}") from error
 
     def send_bill_sync(self, file_name: str, zip_content: bytes, document_key: str = "") -> Verdict:

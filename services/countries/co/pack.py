@@ -18,6 +18,7 @@ from services.countries.pack import (
     NumberingSlot,
     ParsedDocument,
     RangeSpec,
+    own_document,
 )
 from timbra.v1 import document_pb2, issuing_pb2
 
@@ -57,12 +58,16 @@ class ColombiaPack:
     ) -> Draft:
         """Build the unsigned UBL 2.1 XML and its CUFE/CUDE/CUDS. Pure: no I/O."""
         return ubl.build_draft(
-            _ours(document), issuer, slot, issued_at, cuds_layout=self.cuds_layout
+            own_document(document, ColombianInvoice),
+            issuer,
+            slot,
+            issued_at,
+            cuds_layout=self.cuds_layout,
         )
 
     def contingency_variant(self, document: ParsedDocument) -> ParsedDocument | None:
         """A sales invoice (01) as issued while DIAN is down (04); None for other types."""
-        return as_dian_contingency(_ours(document))
+        return as_dian_contingency(own_document(document, ColombianInvoice))
 
     def create_signer(self, credentials: Credentials) -> DocumentSigner:
         """A XAdES-EPES signer for one issuer's certificate; create once, reuse."""
@@ -79,12 +84,6 @@ class ColombiaPack:
         from services.countries.co.client import DianClient
 
         return DianClient(endpoint=endpoint, timeout=timeout, credentials=credentials)
-
-
-def _ours(document: ParsedDocument) -> ColombianInvoice:
-    if not isinstance(document, ColombianInvoice):
-        raise TypeError(f"not a document this pack parsed: {type(document).__name__}")
-    return document
 
 
 PACK = ColombiaPack()

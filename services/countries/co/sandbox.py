@@ -4,9 +4,7 @@ with its technical key), then registered with issuing and signing."""
 
 from __future__ import annotations
 
-import json
 import logging
-import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,9 +14,10 @@ from cryptography.hazmat.primitives import serialization
 from services.core.vault import Vault
 from services.countries.co.clock import COLOMBIA_TIME
 from services.countries.co.nit import check_digit
-from services.sandbox import SandboxIssuer, post_json, save_transport_credentials
+from services.countries.sandbox_enrolment import SandboxEnrolment
+from services.sandbox import SandboxIssuer, post_json
 from services.signing import testca
-from timbra.v1 import document_pb2, issuing_pb2, issuing_pb2_grpc, signing_pb2, signing_pb2_grpc
+from timbra.v1 import document_pb2, issuing_pb2
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +46,17 @@ def enrol(
     vault: Vault,
 ) -> SandboxIssuer:
     """Register the Colombian sandbox issuer unless it already is; idempotent."""
-    issuing = issuing_pb2_grpc.IssuingStub(issuing_channel)
-    signing = signing_pb2_grpc.SigningStub(signing_channel)
-    state_file = data_dir / "sandbox" / "co.json"
-    existing = issuing.ListNumberingRanges(
-        issuing_pb2.ListNumberingRangesRequest(country="co", issuer=SANDBOX_NIT)
-    ).ranges
-    if existing and state_file.exists():
-        return SandboxIssuer(**json.loads(state_file.read_text()))
+    enrolment = SandboxEnrolment(
+        "co", SANDBOX_NIT, issuing_channel, signing_channel, data_dir, vault
+    )
+    enrolled = enrolment.enrolled()
+    if enrolled is not None:
+        return enrolled
+    issuing = enrolment.issuing
 
     # One certificate signs the documents and, as own software ("software propio"), the
     # web-service requests: the simulator trusts it from the enrolment on.
     key, cert = testca.issue_signing_certificate(authority, tax_id=SANDBOX_NIT, name=SANDBOX_NAME)
-    password = secrets.token_urlsafe(18)
-    bundle = testca.to_pkcs12(key, cert, [authority.certificate], password.encode())
     software = post_json(
         f"{simulator_admin_url}/issuers",
         {
@@ -124,12 +120,7 @@ def enrol(
                 range_to=999_999_999,
             )
         )
-    signing.RegisterCertificate(
-        signing_pb2.RegisterCertificateRequest(
-            country="co", issuer=SANDBOX_NIT, pkcs12=bundle, password=password
-        )
-    )
-    save_transport_credentials(data_dir, "co", bundle, password, vault)
+    enrolment.register_certificate(key, cert, authority)
     issuer = SandboxIssuer(
         country="co",
         tax_id=SANDBOX_NIT,
@@ -138,7 +129,7 @@ def enrol(
         authorization=invoice_resolution,
         prefix=RESOLUTIONS[0][1],
     )
-    state_file.write_text(json.dumps(issuer.__dict__, indent=2))
+    enrolment.record(issuer)
     log.info("sandbox issuer %s registered (resolution %s)", SANDBOX_NIT, issuer.authorization)
     return issuer
 

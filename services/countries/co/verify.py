@@ -21,14 +21,20 @@ from cryptography import x509
 from lxml import etree
 
 from services.countries.co.verification import containers, key_checks, safe_xml
-from services.countries.co.verification.certificates import TrustStoreProblem, load_trust_store
 from services.countries.co.verification.events import read_event
 from services.countries.co.verification.keys import CudsVariant
 from services.countries.co.verification.reading import read_document
-from services.countries.co.verification.report import Check, Status, VerificationReport
+from services.countries.co.verification.report import VerificationReport
 from services.countries.co.verification.schema_check import schema_check
 from services.countries.co.verification.signature_checks import signature_checks
 from services.countries.co.verification.values import SchemaViolation, root_name, text
+from services.countries.verification_input import (
+    Unverifiable,
+    doctype_refusal,
+    read_bounded,
+    read_trust_store,
+)
+from services.countries.verification_report import Check, Status
 
 __all__ = ["MAX_FILE_BYTES", "CudsVariant", "VerificationReport", "verify_bytes", "verify_file"]
 
@@ -63,22 +69,10 @@ def verify_file(
     """
     source = str(path)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        return VerificationReport(source, error=f"cannot read the file: {error.strerror}")
-    if len(data) > MAX_FILE_BYTES:
-        return VerificationReport(
-            source,
-            error=f"file larger than {MAX_FILE_BYTES} bytes: refused unread "
-            "(DIAN documents are far smaller)",
-        )
-    anchors = None
-    if trust_store is not None:
-        try:
-            anchors = load_trust_store(Path(trust_store).read_bytes())
-        except (OSError, TrustStoreProblem) as error:
-            return VerificationReport(source, error=f"trust store {trust_store}: {error}")
+        data = read_bounded(path, MAX_FILE_BYTES, " (DIAN documents are far smaller)")
+        anchors = read_trust_store(trust_store) if trust_store is not None else None
+    except Unverifiable as problem:
+        return VerificationReport(source, error=str(problem))
     options = _Options(technical_key, pin, anchors, variant, now or datetime.now(UTC))
     return _verify(data, source, options, depth=0)
 
@@ -107,11 +101,7 @@ def _verify(data: bytes, source: str, options: _Options, depth: int) -> Verifica
         root = safe_xml.parse(data)
     except safe_xml.UnsafeXml as problem:
         if "DOCTYPE" in str(problem):
-            return VerificationReport(
-                source,
-                error="refused: the XML declares a DOCTYPE (entities or external references), "
-                "which no DIAN document carries; nothing in it was expanded or fetched",
-            )
+            return VerificationReport(source, error=doctype_refusal("DIAN"))
         return VerificationReport(source, error=f"not an XML document: {problem}")
     document = root_name(root)
     if not document:
@@ -189,7 +179,7 @@ def _attached(
     checks.append(
         Check(
             "container.key",
-            Status.PASS if key and key == embedded_key else Status.FAIL,
+            Status.judged(bool(key) and key == embedded_key),
             f"AttachedDocument cbc:UUID {key or '(missing)'}; "
             f"embedded document's {embedded_key or '(unreadable)'}",
         )

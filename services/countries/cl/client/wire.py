@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 
 import requests
-import urllib3
 from lxml import etree
-from requests.adapters import HTTPAdapter
 
+from services.countries.authority_http import pooled_session, request_failures
 from services.countries.cl.xml_input import UnreadableXml, parse_xml
 from services.countries.pack import AuthorityUnavailable, SubmissionInDoubt
 
@@ -42,15 +41,6 @@ class HttpError(AuthorityUnavailable):
     def __init__(self, what: str, status: int) -> None:
         super().__init__(f"{what}: HTTP {status}")
         self.status = status
-
-
-def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
-    reason = error.args[0] if error.args else None
-    if isinstance(reason, urllib3.exceptions.MaxRetryError):
-        reason = reason.reason
-    return isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
-    )
 
 
 def rpc_envelope(operation: str, parameters: list[tuple[str, str]]) -> bytes:
@@ -95,33 +85,17 @@ class Wire:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.timeout = timeout
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-        self.session = session
+        self.session = session if session is not None else pooled_session(pool_size)
 
     def send(
         self, what: str, changes_state: bool, method: str, url: str, **options: object
     ) -> bytes:
         """One request; its body when answered 2xx, else the exception the failure means."""
-        doubt = SubmissionInDoubt if changes_state else AuthorityUnavailable
         headers = {"User-Agent": USER_AGENT, **options.pop("headers", {})}  # type: ignore[dict-item]
-        try:
+        with request_failures(what, self.endpoint, changes_state=changes_state):
             response = self.session.request(
                 method, url, timeout=(self.timeout, self.timeout), headers=headers, **options
             )
-        except requests.exceptions.ConnectTimeout as error:
-            raise AuthorityUnavailable(f"{what}: cannot connect to {self.endpoint}") from error
-        except requests.exceptions.ReadTimeout as error:
-            raise doubt(f"{what}: no answer from {self.endpoint} in time") from error
-        except requests.exceptions.ConnectionError as error:
-            if _never_connected(error):
-                raise AuthorityUnavailable(f"{what}: {self.endpoint} refused") from error
-            raise doubt(f"{what}: connection lost before the answer") from error
-        except requests.exceptions.RequestException as error:
-            raise doubt(f"{what}: {error}") from error
         if response.status_code >= 400:
             raise HttpError(what, response.status_code)
         return response.content

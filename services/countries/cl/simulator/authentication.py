@@ -15,7 +15,8 @@ import sqlite3
 import string
 from dataclasses import dataclass
 
-from services.countries.cl.simulator import safe_xml, signatures
+from services.core import untrusted_xml
+from services.countries.cl.simulator import signatures
 
 SEED_LIFETIME = 120.0
 TOKEN_LIFETIME = 3600.0
@@ -57,8 +58,8 @@ _SIGNATURE_ESTADOS = {
 def read_signed_seed(text: str) -> SignedSeed:
     """Check the signed getToken document; TokenRefused with the SII's ESTADO if it fails."""
     try:
-        root = safe_xml.parse_text(text)
-    except safe_xml.UnsafeXml as problem:
+        root = untrusted_xml.parse_text(text)
+    except untrusted_xml.UnsafeXml as problem:
         raise TokenRefused("03", f"ERROR: (Parser Exception) {problem}") from None
     if root.tag != "getToken":
         raise TokenRefused("06", "ERROR: NO Semilla")

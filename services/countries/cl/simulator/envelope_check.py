@@ -16,7 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from services.countries.cl.simulator import codes, safe_xml, signatures
+from services.core import untrusted_xml
+from services.countries.cl.simulator import codes, signatures
 from services.countries.cl.simulator.codes import finding
 from services.countries.cl.simulator.dte_facts import NS, SII, document_of, text
 from services.countries.cl.simulator.identities import SII_RUT
@@ -60,9 +61,9 @@ class EnvelopeCheck:
 
 def read_envelope(content: bytes) -> etree._Element:
     """The envelope's root; UnsafeXml if it is not well-formed XML or not an EnvioDTE."""
-    root = safe_xml.parse(content)
+    root = untrusted_xml.parse(content)
     if root.tag != ENVELOPE:
-        raise safe_xml.UnsafeXml(f"the root element is {root.tag}, not {ENVELOPE}")
+        raise untrusted_xml.UnsafeXml(f"the root element is {root.tag}, not {ENVELOPE}")
     return root
 
 

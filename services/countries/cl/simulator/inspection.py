@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from services.countries.cl.simulator import codes, safe_xml
+from services.core import untrusted_xml
+from services.countries.cl.simulator import codes
 from services.countries.cl.simulator.document_check import DocumentCheck, check_document
 from services.countries.cl.simulator.envelope_check import check_envelope, read_envelope
 from services.countries.cl.simulator.registry import Company
@@ -32,7 +33,7 @@ def inspect_upload(
     """Check an uploaded envelope and each of its DTEs."""
     try:
         root = read_envelope(content)
-    except safe_xml.UnsafeXml as problem:
+    except untrusted_xml.UnsafeXml as problem:
         # Refused at upload already (STATUS 7); kept for an upload stored by an older run.
         return Inspection((codes.RECEIVED, codes.SCHEMA_REJECTED), (str(problem),), ())
     envelope = check_envelope(root, company, sender)
@@ -46,6 +47,6 @@ def well_formed_envelope(content: bytes) -> str | None:
     """Why an upload is not an EnvioDTE at all (DTEUpload STATUS 7), or None if it is one."""
     try:
         read_envelope(content)
-    except safe_xml.UnsafeXml as problem:
+    except untrusted_xml.UnsafeXml as problem:
         return str(problem)
     return None

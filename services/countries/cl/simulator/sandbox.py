@@ -4,12 +4,11 @@ e-mail. The test controls (faults, tokens, settings) are in `sandbox_controls`."
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import date
 
 from aiohttp import web
 
+from services.core.portal import BadRequest, body_of, date_field, error, flag_field, integer_field
 from services.countries.cl.simulator import identities
 from services.countries.cl.simulator.caf_issuer import issue_caf
 from services.countries.cl.simulator.endpoints import SERVICE_KEY
@@ -18,26 +17,6 @@ from services.countries.cl.simulator.service import chile_now
 
 DTE_TYPES = frozenset({33, 34, 39, 41, 43, 46, 52, 56, 61, 110, 111, 112})
 MAX_FOLIOS = 1_000_000
-
-
-class BadRequest(ValueError):
-    """A portal request naming the field and the rule it breaks."""
-
-
-def error(status: int, message: str) -> web.Response:
-    """A JSON error answer naming the field and the rule."""
-    return web.json_response({"error": message}, status=status)
-
-
-async def body_of(request: web.Request) -> dict[str, object]:
-    """The request's JSON object; BadRequest otherwise."""
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("body: must be JSON") from None
-    if not isinstance(body, dict):
-        raise BadRequest("body: must be a JSON object")
-    return body
 
 
 def _rut(body: dict[str, object], name: str = "rut") -> str:
@@ -49,21 +28,8 @@ def _rut(body: dict[str, object], name: str = "rut") -> str:
 
 
 def integer(body: dict[str, object], name: str, default: int | None = None) -> int:
-    """A non-negative integer field (`default` when absent); BadRequest otherwise."""
-    value = body.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 10**15:
-        raise BadRequest(f"{name}: must be a non-negative integer below 10^15")
-    return value
-
-
-def _date(body: dict[str, object], name: str) -> date:
-    value = body.get(name)
-    if value is None:
-        return chile_now().date()
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadRequest(f"{name}: must be a date YYYY-MM-DD") from None
+    """A non-negative integer field (`default` when absent) below 10^15; BadRequest otherwise."""
+    return integer_field(body, name, default, digits=15)
 
 
 async def register_company(request: web.Request) -> web.Response:
@@ -79,10 +45,8 @@ async def register_company(request: web.Request) -> web.Response:
         runs = [identities.rut(s) if isinstance(s, str) else None for s in senders]
         if None in runs:
             raise BadRequest("senders: every sender must be a RUN with its check digit")
-        authorised = body.get("authorised", True)
-        if not isinstance(authorised, bool):
-            raise BadRequest("authorised: must be true or false")
-        resolution_date = _date(body, "resolution_date")
+        authorised = flag_field(body, "authorised", True)
+        resolution_date = date_field(body, "resolution_date", chile_now().date())
         number = integer(body, "resolution_number", 0)
     except BadRequest as problem:
         return error(400, str(problem))
@@ -118,7 +82,7 @@ async def request_caf(request: web.Request) -> web.Response:
         first = integer(body, "from") if "from" in body else None
         last = integer(body, "to") if "to" in body else None
         count = integer(body, "count", 100)
-        authorized_on = _date(body, "authorized_on")
+        authorized_on = date_field(body, "authorized_on", chile_now().date())
     except BadRequest as problem:
         return error(400, str(problem))
 

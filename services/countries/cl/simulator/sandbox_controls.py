@@ -7,42 +7,27 @@ import time
 
 from aiohttp import web
 
+from services.core.fault_injection import add_fault_routes
+from services.core.portal import BadRequest, body_of, error, refuse_unknown
 from services.countries.cl.simulator.endpoints import FAULTS_KEY, SERVICE_KEY
-from services.countries.cl.simulator.faults import parse_fault
-from services.countries.cl.simulator.sandbox import BadRequest, body_of, error, integer
+from services.countries.cl.simulator.faults import FaultPlan, parse_fault
+from services.countries.cl.simulator.sandbox import integer
 
 _SETTINGS = {"step_delay_ms", "seed_lifetime_s", "token_lifetime_s"}
 
 
-async def arm_faults(request: web.Request) -> web.Response:
-    """POST /sandbox/faults: a call fault, `expire_tokens`, or `outage_seconds`."""
-    plan = request.app[FAULTS_KEY]
-    try:
-        body = await body_of(request)
-        if "outage_seconds" in body:
-            seconds = body.pop("outage_seconds")
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-                raise BadRequest("outage_seconds: must be a number")
-            plan.start_outage(float(seconds))
-        if "expire_tokens" in body:
-            plan.expire_tokens(integer(body, "expire_tokens"))
-            body.pop("expire_tokens")
-        if body:
-            plan.arm(*parse_fault(body))
-    except ValueError as problem:  # BadRequest included
-        return error(400, str(problem))
-    return web.json_response(plan.describe(), status=201)
-
-
-async def show_faults(request: web.Request) -> web.Response:
-    """GET /sandbox/faults: the faults in force."""
-    return web.json_response(request.app[FAULTS_KEY].describe())
-
-
-async def clear_faults(request: web.Request) -> web.Response:
-    """DELETE /sandbox/faults: inject nothing more and end any outage."""
-    request.app[FAULTS_KEY].clear()
-    return web.json_response(request.app[FAULTS_KEY].describe())
+def _arm_faults(plan: FaultPlan, body: dict[str, object]) -> None:
+    """What POST /sandbox/faults asks for: a call fault, `expire_tokens`, `outage_seconds`."""
+    if "outage_seconds" in body:
+        seconds = body.pop("outage_seconds")
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise BadRequest("outage_seconds: must be a number")
+        plan.start_outage(float(seconds))
+    if "expire_tokens" in body:
+        plan.expire_tokens(integer(body, "expire_tokens"))
+        body.pop("expire_tokens")
+    if body:
+        plan.arm(*parse_fault(body))
 
 
 async def show_tokens(request: web.Request) -> web.Response:
@@ -78,9 +63,7 @@ async def change_settings(request: web.Request) -> web.Response:
     service = request.app[SERVICE_KEY]
     try:
         body = await body_of(request)
-        unknown = set(body) - _SETTINGS
-        if unknown:
-            raise BadRequest(f"{sorted(unknown)[0]}: unknown setting")
+        refuse_unknown(body, _SETTINGS, "setting")
         values = {name: integer(body, name) for name in body}
     except BadRequest as problem:
         return error(400, str(problem))
@@ -95,9 +78,7 @@ async def change_settings(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """Mount the controls on `app`."""
-    app.router.add_post("/sandbox/faults", arm_faults)
-    app.router.add_get("/sandbox/faults", show_faults)
-    app.router.add_delete("/sandbox/faults", clear_faults)
+    add_fault_routes(app, FAULTS_KEY, _arm_faults)
     app.router.add_get("/sandbox/tokens", show_tokens)
     app.router.add_post("/sandbox/tokens/expire", expire_tokens)
     app.router.add_get("/sandbox/settings", show_settings)

@@ -15,7 +15,6 @@ from services.countries.cl.simulator.envelope_check import schema_path
 from services.countries.cl.simulator.faults import FaultPlan
 from services.countries.cl.simulator.service import DEFAULT_STEP_DELAY, SiiService
 
-SANDBOX_PATH = "/sandbox"
 # An EnvioDTE holds at most 2,000 DTEs of a few KB each (the certificate repeated in every
 # signature is the largest part): 64 MB leaves room and still bounds what one upload costs.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024

@@ -13,7 +13,7 @@ from importlib import resources
 
 from lxml import etree
 
-from services.countries.cl.simulator import safe_xml
+from services.core import untrusted_xml
 
 ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
@@ -42,8 +42,8 @@ class Call:
 def parse_call(body: bytes) -> Call:
     """Read an rpc/encoded request envelope."""
     try:
-        root = safe_xml.parse(body)
-    except safe_xml.UnsafeXml as problem:
+        root = untrusted_xml.parse(body)
+    except untrusted_xml.UnsafeXml as problem:
         raise SoapFault(f"Could not parse the request: {problem}") from None
     if root.tag != f"{{{ENVELOPE_NS}}}Envelope":
         raise SoapFault("The request is not a SOAP 1.1 Envelope")

@@ -14,13 +14,14 @@ from lxml import etree
 
 from services.countries.cl import rut
 from services.countries.cl.verification.reading import ID_DOC, NS, document_of, number, text
-from services.countries.cl.verification.report import ENVELOPE, Check, Status
+from services.countries.cl.verification.report import ENVELOPE, Check
+from services.countries.verification_report import Status
 
 _RUT_EMISOR = "s:Encabezado/s:Emisor/s:RUTEmisor"
 
 
 def _check(name: str, ok: bool, detail: str) -> Check:
-    return Check(name, Status.PASS if ok else Status.FAIL, detail, document=ENVELOPE)
+    return Check(name, Status.judged(ok), detail, document=ENVELOPE)
 
 
 def _type(value: str) -> str:

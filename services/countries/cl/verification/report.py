@@ -1,37 +1,21 @@
-"""The verification report of one SII file: named checks per DTE, for people and for machines."""
+"""The verification report of one SII file: the shared checks (`verification_report`), each
+about one DTE or the envelope, and what each DTE says it is."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from enum import StrEnum
+
+from services.countries import verification_report
+from services.countries.verification_report import Report
 
 ENVELOPE = "EnvioDTE"  # the `document` of the checks about the envelope as a whole
 
 
-class Status(StrEnum):
-    """The outcome of one check."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    INFO = "info"  # reported, not judged (e.g. the CAF's FRMA when no SII key was given)
-    UNAVAILABLE = "unavailable"  # could not be run here (e.g. the SII's XSDs are missing)
-
-
 @dataclass(frozen=True)
-class Check:
+class Check(verification_report.Check):
     """One named check (`signature.reference`, `ted.frmt`, ...) about one DTE or the envelope."""
 
-    name: str
-    status: Status
-    detail: str = ""
-    enforced: bool = True  # a failure of an enforced check fails the report
     document: str = ""  # the DTE's label (its Documento ID, e.g. T33F12), EnvioDTE, or "" (file)
-
-    @property
-    def failed(self) -> bool:
-        """Whether this check fails the report."""
-        return self.enforced and self.status is Status.FAIL
 
     @property
     def label(self) -> str:
@@ -39,14 +23,10 @@ class Check:
         return f"{self.document} {self.name}" if self.document else self.name
 
     def as_dict(self) -> dict[str, object]:
-        """The check as JSON-ready data."""
-        return {
-            "name": self.name,
-            "document": self.document,
-            "status": self.status.value,
-            "enforced": self.enforced,
-            "detail": self.detail,
-        }
+        """The check as JSON-ready data, saying what it is about."""
+        shared = super().as_dict()
+        # `document` right after the name, where the JSON report has always had it.
+        return {"name": shared.pop("name"), "document": self.document, **shared}
 
 
 @dataclass(frozen=True)
@@ -82,24 +62,14 @@ class DteSummary:
 
 
 @dataclass(frozen=True)
-class VerificationReport:
-    """Everything `timbra verify` found about one SII file."""
+class VerificationReport(Report):
+    """Everything `timbra verify` found about one SII file.
 
-    source: str  # the file path
-    document: str = ""  # DTE or EnvioDTE; "" when the file could not be read as either
-    error: str = ""  # why the file could not be verified at all (not XML, hostile, too big)
-    checks: tuple[Check, ...] = ()
+    `document` is DTE or EnvioDTE ("" when the file could not be read as either).
+    """
+
+    checks: tuple[Check, ...] = ()  # each saying which DTE it is about (or the envelope)
     dtes: tuple[DteSummary, ...] = ()
-
-    @property
-    def passed(self) -> bool:
-        """True only when the file was readable and every enforced check passed."""
-        return not self.error and bool(self.checks) and not self.failures
-
-    @property
-    def failures(self) -> tuple[Check, ...]:
-        """The enforced checks that failed."""
-        return tuple(check for check in self.checks if check.failed)
 
     def check(self, name: str, document: str | None = None) -> tuple[Check, ...]:
         """The checks with that name (about `document` only, when given)."""
@@ -112,18 +82,11 @@ class VerificationReport:
     def as_dict(self) -> dict[str, object]:
         """The report as JSON-ready data."""
         return {
-            "source": self.source,
-            "passed": self.passed,
-            "error": self.error,
-            "document": self.document,
+            **super().as_dict(),
             "failures": [check.label for check in self.failures],
             "dtes": [dte.as_dict() for dte in self.dtes],
             "checks": [check.as_dict() for check in self.checks],
         }
-
-    def to_json(self) -> str:
-        """The report as one JSON object (non-ASCII kept)."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
     def render(self) -> str:
         """The report for people: the verdict naming what failed, then one line per check."""
@@ -143,8 +106,5 @@ class VerificationReport:
             if check.document != current and check.document in described:
                 lines.append(f"  {check.document}: {described[check.document].describe()}")
             current = check.document
-            mark = check.status.value.upper()
-            if check.status is Status.FAIL and not check.enforced:
-                mark = "FAIL, not enforced"
-            lines.append(f"    [{mark}] {check.label}: {check.detail}".rstrip(": "))
+            lines.append(f"    {check.line()}")
         return "\n".join(lines)

@@ -20,15 +20,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
-from services.countries.cl.signer_certificate import NoHolderRun, holder_run
-from services.countries.cl.sii_xml import DS_NS
-from services.countries.cl.verification import core_validation
-from services.countries.cl.verification.report import Check, Status
-from services.countries.co.verification.certificates import (  # country-neutral checks
+from services.countries.certificate_checks import (
     chain_problem,
     describe,
     validity_problem,
 )
+from services.countries.cl.signer_certificate import NoHolderRun, holder_run
+from services.countries.cl.sii_xml import DS_NS
+from services.countries.cl.verification import core_validation
+from services.countries.cl.verification.report import Check
+from services.countries.verification_report import Status
 
 _NS = {"ds": DS_NS}
 
@@ -128,10 +129,6 @@ def _profile(
     return signature, identifier, *_certificate(signature)
 
 
-def _status(ok: bool) -> Status:
-    return Status.PASS if ok else Status.FAIL
-
-
 def _certificate_checks(
     certificate: x509.Certificate,
     signed_at: datetime | None,
@@ -145,7 +142,7 @@ def _certificate_checks(
     checks = [
         Check(
             "certificate.validity",
-            _status(not problem),
+            Status.judged(not problem),
             f"{describe(certificate)}; {when} " + (problem or "within its validity period"),
             document=document,
         )
@@ -165,7 +162,7 @@ def _certificate_checks(
         checks.append(
             Check(
                 "certificate.chain",
-                _status(not chain),
+                Status.judged(not chain),
                 chain or "chains to an authority of the trust store",
                 document=document,
             )
@@ -204,7 +201,7 @@ def signature_checks(
         ),
         Check(
             "signature.reference",
-            _status(core.digest_matches),
+            Status.judged(core.digest_matches),
             f"URI=#{identifier}: digest "
             + (
                 "matches"
@@ -215,7 +212,7 @@ def signature_checks(
         ),
         Check(
             "signature.value",
-            _status(core.value_matches and not core.problem),
+            Status.judged(core.value_matches and not core.problem),
             core.problem
             or "SignatureValue "
             + ("verifies" if core.value_matches else "does not verify")

@@ -20,7 +20,8 @@ from services.countries.cl.caf import NEVER, valid_until
 from services.countries.cl.flatten import flattened
 from services.countries.cl.sii_text import clipped
 from services.countries.cl.verification.reading import ID_DOC, document_of, number, text
-from services.countries.cl.verification.report import Check, Status
+from services.countries.cl.verification.report import Check
+from services.countries.verification_report import Status
 
 # Each DD field, and where the document says the same (sii-chile.md §4.1).
 _DD_SOURCES = (
@@ -31,10 +32,6 @@ _DD_SOURCES = (
     ("RR", "s:Encabezado/s:Receptor/s:RUTRecep", "RUTRecep"),
     ("MNT", "s:Encabezado/s:Totales/s:MntTotal", "MntTotal"),
 )
-
-
-def _status(ok: bool) -> Status:
-    return Status.PASS if ok else Status.FAIL
 
 
 def _same(stamped: str, written: str) -> bool:
@@ -169,5 +166,7 @@ def stamp_checks(
         ("caf.authorizes", _authorizes(document, caf)),
         ("caf.validity", _validity(document, caf, signed_at)),
     ]
-    checks = [Check(name, _status(ok), detail, document=label) for name, (ok, detail) in results]
+    checks = [
+        Check(name, Status.judged(ok), detail, document=label) for name, (ok, detail) in results
+    ]
     return [*checks, _frma(caf, sii_keys, label)]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
+from services.core import untrusted_xml
 from services.countries.co.simulator import archive
-from services.countries.co.verification import safe_xml
 from services.countries.co.verification.facts import DocumentFacts
 from services.countries.co.verification.reading import read_document
 from services.countries.co.verification.signature import SignatureCheck, check_signature
@@ -42,9 +42,9 @@ def inspect_archive(content: bytes) -> Inspection:
         return Inspection(too_large=True)
     name = unpacked.stem
     try:
-        root = safe_xml.parse(unpacked.content)
+        root = untrusted_xml.parse(unpacked.content)
         facts = read_document(root)
-    except (safe_xml.UnsafeXml, SchemaViolation) as problem:
+    except (untrusted_xml.UnsafeXml, SchemaViolation) as problem:
         return Inspection(xml_name=name, schema_problem=str(problem))
     return Inspection(xml_name=name, facts=facts, signature=check_signature(root))
 

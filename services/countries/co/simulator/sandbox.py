@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timedelta
 
 from aiohttp import web
 
+from services.core.fault_injection import FaultPlan, add_fault_routes
+from services.core.portal import (
+    BadRequest,
+    body_of,
+    date_field,
+    error,
+    integer_field,
+    refuse_unknown,
+    string_field,
+)
 from services.countries.co.simulator.dian_identity import DianIdentity
-from services.countries.co.simulator.faults import FaultPlan, parse_fault, parse_outage
+from services.countries.co.simulator.faults import parse_fault, parse_outage
 from services.countries.co.simulator.registry import RegistryConflict, UnknownIssuer
 from services.countries.co.simulator.rules import BOGOTA
 from services.countries.co.simulator.service import DianService
@@ -32,58 +41,6 @@ MAX_PROCESSING_DELAY_MS = 600_000
 # DIAN's test ranges: SETP 990000000-995000000 (reference §7).
 DEFAULT_PREFIX, DEFAULT_FROM, DEFAULT_TO = "SETP", 990_000_000, 995_000_000
 DEFAULT_VALIDITY = timedelta(days=730)
-
-
-class BadRequest(ValueError):
-    """A portal request that names the field and the rule it breaks."""
-
-
-def error(status: int, message: str) -> web.Response:
-    """A JSON error answer naming the field and the rule."""
-    return web.json_response({"error": message}, status=status)
-
-
-async def body_of(request: web.Request) -> dict[str, object]:
-    """The request's JSON object; BadRequest otherwise."""
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("body: must be JSON") from None
-    if not isinstance(body, dict):
-        raise BadRequest("body: must be a JSON object")
-    return body
-
-
-def string_field(
-    body: dict[str, object], name: str, pattern: re.Pattern[str] | None = None
-) -> str | None:
-    """A string field matching `pattern`, or None when absent; BadRequest otherwise."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
-        raise BadRequest(f"{name}: invalid value {value!r}")
-    return value
-
-
-def integer_field(body: dict[str, object], name: str, default: int) -> int:
-    """A non-negative integer field, `default` when absent; BadRequest otherwise."""
-    value = body.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise BadRequest(f"{name}: must be a non-negative integer")
-    return value
-
-
-def _date(body: dict[str, object], name: str, default: date) -> date:
-    value = body.get(name)
-    if value is None:
-        return default
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise BadRequest(f"{name}: must be a date YYYY-MM-DD")
 
 
 def today_in_colombia() -> date:
@@ -153,9 +110,9 @@ async def issue_resolution(request: web.Request) -> web.Response:
         if low > high:
             raise BadRequest("to: must not be below from")
         today = today_in_colombia()
-        valid_from = _date(body, "valid_from", today)
+        valid_from = date_field(body, "valid_from", today)
         # By default a resolution is in force now, whatever start date was asked for.
-        valid_to = _date(body, "valid_to", max(valid_from, today) + DEFAULT_VALIDITY)
+        valid_to = date_field(body, "valid_to", max(valid_from, today) + DEFAULT_VALIDITY)
         if valid_to < valid_from:
             raise BadRequest("valid_to: must not be before valid_from")
     except BadRequest as problem:
@@ -191,30 +148,13 @@ async def list_resolutions(request: web.Request) -> web.Response:
     return web.json_response({"resolutions": [resolution.as_json() for resolution in found]})
 
 
-async def arm_faults(request: web.Request) -> web.Response:
-    """POST /sandbox/faults: a fault for the next `count` calls, or an outage window."""
-    plan = request.app[FAULTS_KEY]
-    try:
-        body = await body_of(request)
-        outage = parse_outage(body)
-        if outage is not None:
-            plan.start_outage(outage)
-        else:
-            plan.arm(*parse_fault(body))
-    except ValueError as problem:  # BadRequest included
-        return error(400, str(problem))
-    return web.json_response(plan.describe(), status=201)
-
-
-async def show_faults(request: web.Request) -> web.Response:
-    """GET /sandbox/faults: the fault plan in force."""
-    return web.json_response(request.app[FAULTS_KEY].describe())
-
-
-async def clear_faults(request: web.Request) -> web.Response:
-    """DELETE /sandbox/faults: stop injecting faults and end any outage."""
-    request.app[FAULTS_KEY].clear()
-    return web.json_response(request.app[FAULTS_KEY].describe())
+def _arm_faults(plan: FaultPlan, body: dict[str, object]) -> None:
+    """What POST /sandbox/faults asks for: an outage window, or a fault for the next calls."""
+    outage = parse_outage(body)
+    if outage is not None:
+        plan.start_outage(outage)
+    else:
+        plan.arm(*parse_fault(body))
 
 
 async def show_settings(request: web.Request) -> web.Response:
@@ -227,9 +167,7 @@ async def change_settings(request: web.Request) -> web.Response:
     """PUT /sandbox/settings: change how long asynchronous uploads wait to be validated."""
     try:
         body = await body_of(request)
-        unknown = set(body) - {"processing_delay_ms"}
-        if unknown:
-            raise BadRequest(f"{sorted(unknown)[0]}: unknown field")
+        refuse_unknown(body, {"processing_delay_ms"})
         delay = integer_field(body, "processing_delay_ms", -1)
         if not 0 <= delay <= MAX_PROCESSING_DELAY_MS:
             raise BadRequest(f"processing_delay_ms: must be from 0 to {MAX_PROCESSING_DELAY_MS}")
@@ -244,8 +182,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/sandbox/issuers", register_issuer)
     app.router.add_post("/sandbox/resolutions", issue_resolution)
     app.router.add_get("/sandbox/resolutions", list_resolutions)
-    app.router.add_post("/sandbox/faults", arm_faults)
-    app.router.add_get("/sandbox/faults", show_faults)
-    app.router.add_delete("/sandbox/faults", clear_faults)
+    add_fault_routes(app, FAULTS_KEY, _arm_faults)
     app.router.add_get("/sandbox/settings", show_settings)
     app.router.add_put("/sandbox/settings", change_settings)

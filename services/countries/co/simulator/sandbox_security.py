@@ -15,15 +15,8 @@ from aiohttp import web
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from services.countries.co.simulator.sandbox import (
-    IDENTITY_KEY,
-    SECURITY_KEY,
-    SERVICE_KEY,
-    BadRequest,
-    body_of,
-    error,
-    string_field,
-)
+from services.core.portal import BadRequest, body_of, error, string_field
+from services.countries.co.simulator.sandbox import IDENTITY_KEY, SECURITY_KEY, SERVICE_KEY
 from services.countries.co.simulator.trust import fingerprint, read_pem
 
 

@@ -12,15 +12,10 @@ from datetime import datetime
 
 from aiohttp import web
 
+from services.core.portal import BadRequest, body_of, error, refuse_unknown, string_field
 from services.countries.co.simulator.lookups import test_range
 from services.countries.co.simulator.rules import BOGOTA
-from services.countries.co.simulator.sandbox import (
-    SERVICE_KEY,
-    BadRequest,
-    body_of,
-    error,
-    string_field,
-)
+from services.countries.co.simulator.sandbox import SERVICE_KEY
 from services.countries.co.simulator.service import DianService
 from services.countries.co.simulator.testsets import (
     KINDS,
@@ -67,9 +62,7 @@ async def create_test_set(request: web.Request) -> web.Response:
     """POST /sandbox/test-sets: a new test set for a registered issuer and software."""
     try:
         body = await body_of(request)
-        unknown = set(body) - _FIELDS
-        if unknown:
-            raise BadRequest(f"{sorted(unknown)[0]}: unknown field")
+        refuse_unknown(body, _FIELDS)
         nit = string_field(body, "nit", _NIT)
         software_id = string_field(body, "software_id", _SOFTWARE_ID)
         if nit is None or software_id is None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from aiohttp import web
 from cryptography import x509
 
+from services.core.fault_injection import FaultPlan
 from services.countries.co.simulator import (
     dian_identity,
     sandbox,
@@ -26,7 +27,6 @@ from services.countries.co.simulator import (
     sandbox_testsets,
     soap,
 )
-from services.countries.co.simulator.faults import FaultPlan
 from services.countries.co.simulator.inspection import inspect_archive, prepare_worker
 from services.countries.co.simulator.operations import NOT_AVAILABLE, OPERATIONS
 from services.countries.co.simulator.sandbox import (
@@ -40,7 +40,6 @@ from services.countries.co.simulator.storage import open_database
 from services.countries.co.simulator.wss import SecurityCheck
 
 SERVICE_PATH = "/WcfDianCustomerServices.svc"
-SANDBOX_PATH = "/sandbox"
 # A SendBillAsync carries at most 50 documents of up to 500 KB, zipped then base64'd; real
 # UBL compresses well, so 16 MB is ample and still bounds what one request can make us read.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024

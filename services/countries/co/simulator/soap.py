@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from services.countries.co.simulator import safe_xml
+from services.core import untrusted_xml
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSA = "http://www.w3.org/2005/08/addressing"
@@ -90,8 +90,8 @@ def parse_request(body: bytes, content_type: str) -> SoapRequest:
     if not content_type.lower().startswith("application/soap+xml"):
         raise SoapFault(f"Se espera application/soap+xml (SOAP 1.2), no {content_type!r}.")
     try:
-        envelope = safe_xml.parse(body)
-    except safe_xml.UnsafeXml as problem:
+        envelope = untrusted_xml.parse(body)
+    except untrusted_xml.UnsafeXml as problem:
         raise SoapFault(f"Mensaje SOAP ilegible: {problem}") from None
     if envelope.tag != f"{{{SOAP}}}Envelope":
         raise SoapFault("El mensaje no es un sobre SOAP 1.2.", code="s:VersionMismatch")

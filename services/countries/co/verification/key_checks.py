@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from services.countries.co.verification import keys
 from services.countries.co.verification.events import EventFacts, event_preimage
 from services.countries.co.verification.facts import DocumentFacts
-from services.countries.co.verification.report import Check, Status
+from services.countries.verification_report import Check, Status
 
 PLACEHOLDERS = {"technical_key": "{technical_key}", "software_pin": "{software_pin}"}
 _OPTIONS = {"technical_key": "--technical-key", "software_pin": "--pin"}
@@ -42,13 +42,13 @@ def document_key_checks(
     checks = [
         Check(
             "key.algorithm",
-            Status.PASS if facts.uuid_scheme_name == spec.scheme_name else Status.FAIL,
+            Status.judged(facts.uuid_scheme_name == spec.scheme_name),
             f"cbc:UUID@schemeName {facts.uuid_scheme_name or '(missing)'}; "
             f"{spec.name} is {spec.scheme_name}",
         ),
         Check(
             "key.environment",
-            Status.PASS if facts.uuid_scheme_id == facts.environment else Status.FAIL,
+            Status.judged(facts.uuid_scheme_id == facts.environment),
             f"cbc:UUID@schemeID {facts.uuid_scheme_id or '(missing)'}, "
             f"ProfileExecutionID {facts.environment}",
         ),
@@ -82,7 +82,7 @@ def document_key_checks(
         checks.append(
             Check(
                 "software_security_code",
-                Status.PASS if expected == facts.security_code else Status.FAIL,
+                Status.judged(expected == facts.security_code),
                 "SHA-384(SoftwareID + PIN + number) "
                 + ("matches" if expected == facts.security_code else "differs from")
                 + " sts:SoftwareSecurityCode",
@@ -106,7 +106,7 @@ def event_key_checks(event: EventFacts, pin: str | None) -> KeyOutcome:
         computed = keys.sha384_hex(event_preimage(event, pin))
         check = Check(
             "key",
-            Status.PASS if computed == event.uuid else Status.FAIL,
+            Status.judged(computed == event.uuid),
             f"recomputed {name} "
             + (
                 "matches cbc:UUID"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from services.countries.co.verification.report import Check, Status
+from services.countries.verification_report import Check, Status, errors_summary
 
 _MISSING = "services.countries.co.schemas is not installed"
 try:
@@ -17,8 +17,6 @@ try:
 except ImportError as missing:  # the documents' pack ships it; without it: "not checked"
     schemas = None  # type: ignore[assignment]
     _MISSING = str(missing)
-
-_ERRORS_SHOWN = 5
 
 
 def schema_check(root: etree._Element) -> Check:
@@ -31,6 +29,4 @@ def schema_check(root: etree._Element) -> Check:
         return Check("schema", Status.UNAVAILABLE, f"UBL 2.1 XSDs unavailable: {error}", False)
     if not errors:
         return Check("schema", Status.PASS, "valid UBL 2.1")
-    shown = "; ".join(errors[:_ERRORS_SHOWN])
-    more = f" (and {len(errors) - _ERRORS_SHOWN} more)" if len(errors) > _ERRORS_SHOWN else ""
-    return Check("schema", Status.FAIL, f"{shown}{more}")
+    return Check("schema", Status.FAIL, errors_summary(errors))

@@ -9,17 +9,13 @@ from cryptography import x509
 from lxml import etree
 
 from services.core.signature_core import ReferenceResult
-from services.countries.co.verification import certificates
-from services.countries.co.verification.report import Check, Status
+from services.countries import certificate_checks
 from services.countries.co.verification.signature import (
     SignatureExamination,
     examine,
     signing_day,
 )
-
-
-def _status(ok: bool) -> Status:
-    return Status.PASS if ok else Status.FAIL
+from services.countries.verification_report import Check, Status
 
 
 def _covers(reference: ReferenceResult) -> str:
@@ -37,7 +33,7 @@ def _core(found: SignatureExamination) -> list[Check]:
     checks = [
         Check(
             "signature.reference",
-            _status(reference.digest_matches),
+            Status.judged(reference.digest_matches),
             f"{_covers(reference)}: digest "
             + (
                 "matches"
@@ -53,7 +49,7 @@ def _core(found: SignatureExamination) -> list[Check]:
         checks.append(
             Check(
                 "signature.value",
-                _status(core.signature_value_matches),
+                Status.judged(core.signature_value_matches),
                 "SignatureValue "
                 + ("verifies" if core.signature_value_matches else "does not verify")
                 + " over SignedInfo with the KeyInfo certificate's key (libxmlsec1)",
@@ -69,32 +65,32 @@ def _properties(found: SignatureExamination, issue_date: str) -> list[Check]:
     return [
         Check(
             "signature.policy",
-            _status(policy_ok),
+            Status.judged(policy_ok),
             f"identifier {found.policy_identifier or '(missing)'}, hash "
             + ("is DIAN's policy v2" if found.policy_hash_matches else "is not DIAN's policy"),
         ),
         Check(
             "signature.signing_time",
-            _status(day is not None and day == issue_date),
+            Status.judged(day is not None and day == issue_date),
             f"SigningTime {found.signing_time or '(missing)'} (Colombian date {day}); "
             f"IssueDate {issue_date or '(missing)'}",
         ),
         Check(
             "signature.certificate_digest",
-            _status(found.cert_digest_matches),
+            Status.judged(found.cert_digest_matches),
             "xades:CertDigest "
             + ("matches" if found.cert_digest_matches else "does not match")
             + " the KeyInfo certificate",
         ),
         Check(
             "signature.issuer_serial",
-            _status(found.issuer_name_matches and found.serial_matches),
+            Status.judged(found.issuer_name_matches and found.serial_matches),
             f"X509IssuerName {'matches' if found.issuer_name_matches else 'differs'}, "
             f"X509SerialNumber {'matches' if found.serial_matches else 'differs'}",
         ),
         Check(
             "signature.claimed_role",
-            _status(found.role_is_dians),
+            Status.judged(found.role_is_dians),
             f"ClaimedRole {roles} (DIAN's policy: supplier or third party)",
         ),
     ]
@@ -115,12 +111,12 @@ def _certificate(
     if certificate is None:
         return []
     moment = _moment(found.signing_time, now)
-    validity = certificates.validity_problem(certificate, moment)
+    validity = certificate_checks.validity_problem(certificate, moment)
     checks = [
         Check(
             "certificate.validity",
-            _status(not validity),
-            f"{certificates.describe(certificate)}; at signing time "
+            Status.judged(not validity),
+            f"{certificate_checks.describe(certificate)}; at signing time "
             + (validity or "within its validity period"),
         )
     ]
@@ -134,11 +130,11 @@ def _certificate(
             )
         )
     else:
-        problem = certificates.chain_problem(certificate, found.chain, anchors, moment)
+        problem = certificate_checks.chain_problem(certificate, found.chain, anchors, moment)
         checks.append(
             Check(
                 "certificate.chain",
-                _status(not problem),
+                Status.judged(not problem),
                 problem or "chains to an authority of the trust store",
             )
         )

@@ -1,8 +1,9 @@
 """The signing certificate: valid when it signed, and chained to an authority the user trusts.
 
-DIAN builds the chain from its own store of ONAC-accredited authorities (reference §5, ZD05);
-`timbra verify` has no such store, so the chain is checked only against a PEM bundle the user
-gives, and reported as not checked otherwise.
+An authority builds the chain from its own store (DIAN: ONAC-accredited authorities, reference
+§5, ZD05); `timbra verify` has no such store, so the chain is checked only against a PEM bundle
+the user gives, and reported as not checked otherwise. Country-neutral: both countries'
+verifications use it.
 """
 
 from __future__ import annotations
