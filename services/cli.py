@@ -301,6 +301,10 @@ def parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(f"services.countries.{code}.commands"):
             importlib.import_module(f"services.countries.{code}.commands").register(commands)
 
+    from services.bench.command import register as register_bench
+
+    register_bench(commands)
+
     audit = commands.add_parser("audit", help="replay a document's history")
     audit_kind = audit.add_subparsers(dest="kind", required=True)
     document = audit_kind.add_parser(

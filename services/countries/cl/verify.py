@@ -47,7 +47,14 @@ from services.countries.verification_input import (
 )
 from services.countries.verification_report import Status, errors_summary
 
-__all__ = ["MAX_FILE_BYTES", "VerificationReport", "recognises", "verify_file", "verify_for_cli"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "VerificationReport",
+    "recognises",
+    "verify_bytes",
+    "verify_file",
+    "verify_for_cli",
+]
 
 MAX_FILE_BYTES = MAX_INPUT
 """The largest file read: the pack's own bound, far above an EnvioDTE of 2,000 DTEs."""
@@ -87,6 +94,23 @@ def verify_file(
     except Unverifiable as problem:
         return VerificationReport(source, error=str(problem))
     return _verify(data, source, _Options(keys, anchors, now or datetime.now(UTC)))
+
+
+def verify_bytes(
+    data: bytes,
+    source: str = "<bytes>",
+    *,
+    sii_keys: Sequence[bytes] = (),
+    now: datetime | None = None,
+) -> VerificationReport:
+    """Verify a DTE or EnvioDTE already in memory (what `verify_file` does after reading)."""
+    if len(data) > MAX_FILE_BYTES:
+        return VerificationReport(source, error=f"larger than {MAX_FILE_BYTES} bytes: refused")
+    try:
+        keys = _trusted_sii_keys(sii_keys)
+    except Unverifiable as problem:
+        return VerificationReport(source, error=str(problem))
+    return _verify(data, source, _Options(keys, None, now or datetime.now(UTC)))
 
 
 def _trusted_sii_keys(keys: Sequence[bytes]) -> tuple[rsa.RSAPublicKey, ...]:
