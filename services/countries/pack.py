@@ -164,6 +164,9 @@ class Draft:
     payable_amount: Decimal
     environment: str
     transmission_options: dict[str, str] = field(default_factory=dict)
+    # True when `unsigned_xml` is the document's inclusive C14N 1.0 form (no XML declaration):
+    # a signer may then digest it as it stands, without parsing it again.
+    canonical: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,13 @@ def own_document(document: ParsedDocument, kind: type[_Own]) -> _Own:
 class DocumentSigner(Protocol):
     """A signer bound to one issuer's credentials."""
 
-    def sign(self, unsigned_xml: bytes, issued_at: datetime) -> SignedDocument:
-        """Sign a drafted document; the signing time must fall on its issue date."""
+    def sign(
+        self, unsigned_xml: bytes, issued_at: datetime, *, canonical: bool = False
+    ) -> SignedDocument:
+        """Sign a drafted document; the signing time must fall on its issue date.
+
+        `canonical` says the draft is already in inclusive C14N 1.0 form (Draft.canonical).
+        """
         ...
 
 

@@ -73,6 +73,7 @@ class Document(Aggregate):
         payable_amount: Decimal,
         environment: str,
         transmission_options: dict[str, str],
+        canonical_xml: bool = False,  # absent from drafts recorded before it existed
     ) -> None:
         self.country = country
         self.issuer = issuer
@@ -91,6 +92,7 @@ class Document(Aggregate):
         self.payable_amount = payable_amount
         self.environment = environment
         self.transmission_options = transmission_options
+        self.canonical_xml = canonical_xml
         self.state = State.DRAFTED
         self.signed_xml: bytes = b""
         self.authority_response: bytes = b""

@@ -325,6 +325,7 @@ class Drafter:
             payable_amount=draft.payable_amount,
             environment=draft.environment,
             transmission_options=dict(draft.transmission_options),
+            canonical_xml=draft.canonical,
         )
 
 

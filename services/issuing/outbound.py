@@ -41,6 +41,7 @@ def drafted(event: Document.DocumentDrafted) -> events_pb2.EventEnvelope:
             payable_amount=str(event.payable_amount),
             environment=event.environment,
             transmission_options=event.transmission_options,
+            canonical_xml=getattr(event, "canonical_xml", False),
         )
     )
     return envelope

@@ -74,7 +74,7 @@ class Signer(TrackedConsumer):
             return Signature.refused(**facts, rule="CERTIFICATE", reason=str(problem))
         issued_at = moment(draft.issued_at).astimezone(pack_for(envelope.country).timezone)
         try:
-            signed = signer.sign(draft.unsigned_xml, issued_at)
+            signed = signer.sign(draft.unsigned_xml, issued_at, canonical=draft.canonical_xml)
         except Exception as problem:  # a document that cannot be signed is refused, not retried
             log.exception("signing %s %s failed", envelope.issuer, draft.number)
             return Signature.refused(**facts, rule="SIGNATURE", reason=f"signing failed: {problem}")

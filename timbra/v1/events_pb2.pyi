@@ -47,7 +47,7 @@ class EventEnvelope(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., type: _Optional[str] = ..., document_id: _Optional[str] = ..., issuer: _Optional[str] = ..., country: _Optional[str] = ..., originator_version: _Optional[int] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., correlation_id: _Optional[str] = ..., source: _Optional[str] = ..., drafted: _Optional[_Union[DocumentDrafted, _Mapping]] = ..., signed: _Optional[_Union[DocumentSigned, _Mapping]] = ..., transmitted: _Optional[_Union[DocumentTransmitted, _Mapping]] = ..., accepted: _Optional[_Union[DocumentAccepted, _Mapping]] = ..., rejected: _Optional[_Union[DocumentRejected, _Mapping]] = ..., contingency_declared: _Optional[_Union[ContingencyDeclared, _Mapping]] = ..., contingency_ended: _Optional[_Union[ContingencyEnded, _Mapping]] = ...) -> None: ...
 
 class DocumentDrafted(_message.Message):
-    __slots__ = ("request_id", "document_type", "number", "document_key", "key_scheme", "unsigned_xml", "issue_date", "issued_at", "utc_offset", "range_id", "customer_id", "currency", "payable_amount", "environment", "transmission_options")
+    __slots__ = ("request_id", "document_type", "number", "document_key", "key_scheme", "unsigned_xml", "issue_date", "issued_at", "utc_offset", "range_id", "customer_id", "currency", "payable_amount", "environment", "transmission_options", "canonical_xml")
     class TransmissionOptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -70,6 +70,7 @@ class DocumentDrafted(_message.Message):
     PAYABLE_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
     TRANSMISSION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_XML_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     document_type: str
     number: str
@@ -85,7 +86,8 @@ class DocumentDrafted(_message.Message):
     payable_amount: str
     environment: str
     transmission_options: _containers.ScalarMap[str, str]
-    def __init__(self, request_id: _Optional[str] = ..., document_type: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., key_scheme: _Optional[str] = ..., unsigned_xml: _Optional[bytes] = ..., issue_date: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., utc_offset: _Optional[str] = ..., range_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., currency: _Optional[str] = ..., payable_amount: _Optional[str] = ..., environment: _Optional[str] = ..., transmission_options: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    canonical_xml: bool
+    def __init__(self, request_id: _Optional[str] = ..., document_type: _Optional[str] = ..., number: _Optional[str] = ..., document_key: _Optional[str] = ..., key_scheme: _Optional[str] = ..., unsigned_xml: _Optional[bytes] = ..., issue_date: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., utc_offset: _Optional[str] = ..., range_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., currency: _Optional[str] = ..., payable_amount: _Optional[str] = ..., environment: _Optional[str] = ..., transmission_options: _Optional[_Mapping[str, str]] = ..., canonical_xml: _Optional[bool] = ...) -> None: ...
 
 class DocumentSigned(_message.Message):
     __slots__ = ("signed_xml", "certificate_serial", "certificate_subject", "signing_time", "signed_digest", "number", "document_key", "document_type", "environment", "transmission_options")

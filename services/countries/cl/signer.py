@@ -70,7 +70,9 @@ class ChileanSigner:
         ted.stamp(stamp, key)
         return stamp.findtext(f"{tag('DD')}/{tag('TSTED')}") or ""
 
-    def sign(self, unsigned_xml: bytes, issued_at: datetime) -> SignedDocument:
+    def sign(
+        self, unsigned_xml: bytes, issued_at: datetime, *, canonical: bool = False
+    ) -> SignedDocument:
         """Stamp the TED, set TmstFirma and sign the Documento; ISO-8859-1 bytes out."""
         root = parse_xml(unsigned_xml)
         documento = root.find(tag("Documento"))

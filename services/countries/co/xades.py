@@ -183,7 +183,9 @@ class ColombianSigner:
         etree.SubElement(data, f"{DS}X509Certificate").text = self._certificate_b64
         return key_info
 
-    def sign(self, unsigned_xml: bytes, issued_at: datetime) -> SignedDocument:
+    def sign(
+        self, unsigned_xml: bytes, issued_at: datetime, *, canonical: bool = False
+    ) -> SignedDocument:
         """Sign a drafted DIAN document; the signing time falls on its issue date (FAD09e)."""
         moment = signing_time(self._clock(), issued_at)
         root = etree.fromstring(unsigned_xml, _parser())
