@@ -3,73 +3,16 @@ the project's own scripts (deploy/). A missing broker or database is a failure, 
 
 from __future__ import annotations
 
-import os
 import pathlib
 import re
-import socket
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from services.core.child_process import ROOT, TimbraProcess, free_port
 
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class TimbraProcess:
-    """A `timbra ...` child process whose output is collected line by line."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", *args],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, text: str, timeout: float = 120) -> str:
-        """Wait until a line containing `text` is printed; fail with the output if not."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if text in line:
-                    return line
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        output = "\n".join(self.lines[-80:])
-        raise AssertionError(f"never printed {text!r} (exit {self.process.poll()}):\n{output}")
-
-    def stop(self, sig: int = 15, timeout: float = 30) -> int:
-        """Signal it and wait for it to exit."""
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+__all__ = ["ROOT", "TimbraProcess", "free_port", "start_platform"]
 
 
 def start_platform(data_dir: pathlib.Path, **settings: str) -> tuple[TimbraProcess, dict[str, str]]:

@@ -5,18 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the harness's modules load only when a benchmark runs
     from services.bench.report import BenchReport
 
-SCENARIOS = ("sign-co", "sign-cl")
+SCENARIOS = ("sign-co", "sign-cl", "e2e", "replay")
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 100_000:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 100000 documents/s")
     return value
 
 
@@ -35,9 +43,38 @@ def _signing(args: argparse.Namespace) -> BenchReport:
     )
 
 
+def _e2e(args: argparse.Namespace) -> BenchReport:
+    from services.bench.e2e import E2eOptions, run_e2e, show_progress
+    from services.bench.load import LoadPlan
+
+    if (args.transport == "kafka") != (args.store == "postgres"):
+        raise SystemExit("timbra bench: --transport kafka goes with --store postgres (and only)")
+    plan = LoadPlan(args.country, args.count or 5000, args.streams, args.rate, args.seed)
+    options = E2eOptions(
+        plan,
+        transport=args.transport,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        compare=not args.no_compare,
+        progress=not args.json and show_progress(),
+    )
+    return run_e2e(options, args.ceiling_seconds)
+
+
+def _replay(args: argparse.Namespace) -> BenchReport:
+    from services.bench.e2e import show_progress
+    from services.bench.load import LoadPlan
+    from services.bench.replay_scenario import run_replay
+
+    plan = LoadPlan(args.country, args.count or 5000, args.streams, None, args.seed)
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    return run_replay(data_dir, plan, args.ceiling_seconds, not args.json and show_progress())
+
+
 _RUNNERS: dict[str, Callable[[argparse.Namespace], BenchReport]] = {
     "sign-co": _signing,
     "sign-cl": _signing,
+    "e2e": _e2e,
+    "replay": _replay,
 }
 
 
@@ -71,5 +108,22 @@ def register(commands: Any) -> None:
         default=2.0,
         help="how long the RSA ceiling is measured, per pass (default %(default)s)",
     )
+    e2e = bench.add_argument_group("e2e")
+    e2e.add_argument("--country", choices=["co", "cl", "mixed"], default="co")
+    e2e.add_argument("--streams", type=_positive, default=4, help="concurrent IssueStreams")
+    e2e.add_argument(
+        "--rate",
+        type=_rate,
+        help="open loop: documents per second, whatever the platform does (default: closed loop)",
+    )
+    e2e.add_argument("--transport", choices=["embedded", "kafka"], default="embedded")
+    e2e.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    e2e.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="distributed: skip measuring the embedded figure for comparison",
+    )
+    e2e.add_argument("--seed", type=int, default=0, help="seed of the demo documents")
+    e2e.add_argument("--data-dir", help="keep the platform's data here (default: a temp dir)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(func=cmd_bench)
