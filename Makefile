@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# `make test` also installs the `baseline` extra (facho, for `timbra bench baseline-facho`);
+# `make run` does not.
+TEST_STAMP := $(VENV)/.installed-test-stamp
 
 .PHONY: install run test lint protos kafka-up kafka-down postgres-up postgres-down clean
 
@@ -14,13 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,baseline]'
+	touch $(TEST_STAMP)
+
 ## run: the whole platform in one process on its embedded default (SQLite, in-process transport,
 ## the DIAN simulator), gRPC on 127.0.0.1:50051
 run: install
 	$(BIN)/timbra run
 
 ## test: lint, then the whole suite; the tests start Kafka and PostgreSQL themselves (deploy/)
-test: install
+test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -8,13 +8,13 @@ import importlib
 import importlib.util
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 
 import grpc
 
-from services.core.metrics import serve_metrics
 from services.core.settings import Settings
 from services.countries.registry import available
 from timbra.v1 import issuing_pb2, issuing_pb2_grpc
@@ -43,6 +43,7 @@ def _logging(level: str) -> None:
 
 async def _run(settings: Settings) -> None:
     from services import sandbox
+    from services.core.metrics import serve_metrics
     from services.embedded import EmbeddedPlatform
 
     platform = EmbeddedPlatform(settings)
@@ -89,10 +90,31 @@ async def _run(settings: Settings) -> None:
     await platform.stop()
 
 
+def _share_metrics(directory: Path) -> None:
+    """Have this process and the work processes it starts (they inherit the environment) count
+    in files under `directory`, which /metrics here reads (prometheus_client's multiprocess
+    mode). prometheus_client reads the setting when imported, so nothing may have imported it
+    yet; what a previous run left is cleared."""
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("metrics were created before they could be shared between processes")
+    directory.mkdir(parents=True, exist_ok=True)
+    for leftover in directory.glob("*.db"):
+        leftover.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """timbra run: the whole platform in this process, embedded default."""
+    """timbra run: the whole platform on this machine, embedded default."""
     settings = _settings(args)
     _logging(settings.log_level)
+    if args.role:
+        from services.embedded_workers import run_worker
+
+        run_worker(args.role, settings)
+        return 0
+    if settings.metrics_port:
+        # Before any metric exists: the work processes count where /metrics here reads.
+        _share_metrics(settings.data_path / "metrics")
     asyncio.run(_run(settings))
     return 0
 
@@ -237,6 +259,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", help="gRPC listen host (TIMBRA_GRPC_HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="gRPC port (TIMBRA_GRPC_PORT, default 50051)")
     run.add_argument("--data-dir", help="where the stores live (TIMBRA_DATA_DIR)")
+    # A work process of the embedded default, started by `timbra run` itself.
+    run.add_argument("--role", choices=["signing", "transmission", "facts"], help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
 
     serve = commands.add_parser("serve", help="run one service (distributed layout)")

@@ -9,13 +9,13 @@ even with SIGKILL — never leaves half of it running.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import os
 import signal
 import subprocess
 import sys
 
+from services.core.child_process import die_with_parent
 from services.core.grpc_server import start_server
 from services.core.kafka_worker import run_consumer
 from services.core.metrics import serve_metrics
@@ -36,12 +36,6 @@ from services.wiring import dispatcher as make_dispatcher
 log = logging.getLogger(__name__)
 
 SERVICES = ("issuing", "signing", "transmission")
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def check(settings: Settings) -> None:
@@ -64,6 +58,7 @@ def consume(service: str, settings: Settings) -> None:
             settings.kafka_bootstrap,
             FactRecorder(issuing_app(settings, vault)),
             topic_prefix=settings.kafka_topic_prefix,
+            datadir=settings.data_path / "faust" / service,
         )
     elif service == "signing":
         from services.signing.application import Signer
@@ -73,6 +68,7 @@ def consume(service: str, settings: Settings) -> None:
             settings.kafka_bootstrap,
             Signer(signing_app(settings, vault)),
             topic_prefix=settings.kafka_topic_prefix,
+            datadir=settings.data_path / "faust" / service,
         )
     elif service == "transmission":
         from services.transmission.application import SubmissionOpener
@@ -93,6 +89,7 @@ def consume(service: str, settings: Settings) -> None:
             settings.kafka_bootstrap,
             SubmissionOpener(app, dispatcher.submit),
             topic_prefix=settings.kafka_topic_prefix,
+            datadir=settings.data_path / "faust" / service,
             on_started=dispatcher.start,
         )
     else:
@@ -103,7 +100,7 @@ def _start_consumer(service: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "services.cli", "serve", service, "--role", "consumer"],
         stdin=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
 
 

@@ -39,8 +39,13 @@ def start_platform(data_dir: pathlib.Path, **settings: str) -> tuple[TimbraProce
 
 @pytest.fixture(scope="session")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """`timbra run` on its embedded default, with its sandbox issuer, for the whole session."""
-    process, found = start_platform(tmp_path_factory.mktemp("embedded-data"))
+    """`timbra run` on its embedded default, with its sandbox issuer, for the whole session;
+    /metrics served too (its URL under "metrics")."""
+    metrics_port = free_port()
+    process, found = start_platform(
+        tmp_path_factory.mktemp("embedded-data"), metrics_port=str(metrics_port)
+    )
+    found["metrics"] = f"http://127.0.0.1:{metrics_port}/metrics"
     try:
         yield found
     finally:

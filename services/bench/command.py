@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the harness's modules load only when a benchmark runs
     from services.bench.report import BenchReport
 
-SCENARIOS = ("sign-co", "sign-cl", "e2e", "replay")
+SCENARIOS = ("sign-co", "sign-cl", "e2e", "replay", "baseline-facho")
 
 
 def _positive(text: str) -> int:
@@ -70,11 +70,22 @@ def _replay(args: argparse.Namespace) -> BenchReport:
     return run_replay(data_dir, plan, args.ceiling_seconds, not args.json and show_progress())
 
 
+def _baseline(args: argparse.Namespace) -> BenchReport:
+    from services.bench.baseline_scenario import run_baseline
+    from services.bench.facho_loader import FachoMissing
+
+    try:
+        return run_baseline(args.count or 2000, args.ceiling_seconds)
+    except FachoMissing as missing:
+        raise SystemExit(f"timbra bench: {missing}") from None
+
+
 _RUNNERS: dict[str, Callable[[argparse.Namespace], BenchReport]] = {
     "sign-co": _signing,
     "sign-cl": _signing,
     "e2e": _e2e,
     "replay": _replay,
+    "baseline-facho": _baseline,
 }
 
 
@@ -100,7 +111,9 @@ def register(commands: Any) -> None:
     )
     bench.add_argument("scenario", choices=SCENARIOS)
     bench.add_argument(
-        "--count", type=_positive, help="documents (per process for sign-*; default 2000)"
+        "--count",
+        type=_positive,
+        help="documents (per process for sign-*; timbra's for baseline-facho; default 2000)",
     )
     bench.add_argument(
         "--ceiling-seconds",

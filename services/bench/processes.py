@@ -7,6 +7,7 @@ by what it runs, so figures stay comparable between runs whatever the pids.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import defaultdict
@@ -65,7 +66,12 @@ def name_of(pid: int) -> str:
     are all "worker"."""
     words = _words(pid)
     if "services.cli" in words:
-        return "timbra " + " ".join(w for w in words[words.index("services.cli") + 1 :][:2])
+        arguments = words[words.index("services.cli") + 1 :]
+        # `timbra run`, `timbra serve signing`; a work process adds its role.
+        named = arguments[:2] if arguments[:1] == ["serve"] else arguments[:1]
+        if "--role" in arguments[:-1]:
+            named += ["--role", arguments[arguments.index("--role") + 1]]
+        return " ".join(["timbra", *named])
     module = next((w for w in words if w.startswith("services.countries.")), "")
     if module.endswith(".simulator"):
         return f"{module.split('.')[2]} simulator"
@@ -74,6 +80,19 @@ def name_of(pid: int) -> str:
     if words and words[0].endswith("timbra") and len(words) > 1:
         return f"timbra {words[1]}"
     return Path(words[0]).name if words else f"pid {pid}"
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process used so far; 0 when it is gone."""
+    try:
+        stat = (_PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
@@ -97,6 +116,8 @@ class ProcessMemory:
     name: str
     peak_kib: int = 0
     samples: list[tuple[float, int]] = field(default_factory=list)
+    cpu_first: float | None = None
+    cpu_last: float = 0.0
 
     def at(self, progress: float) -> int | None:
         """Resident memory at the first sample taken at or after `progress` (0..1)."""
@@ -108,6 +129,7 @@ class ProcessMemory:
         final = self.samples[-1][1] if self.samples else None
         growth = (final - after) / after if after and final is not None else None
         return {
+            "cpu_seconds": round(self.cpu_last - (self.cpu_first or 0.0), 2),
             "peak_mib": round(self.peak_kib / 1024, 1),
             "after_warm_up_mib": round(after / 1024, 1) if after else None,
             "final_mib": round(final / 1024, 1) if final else None,
@@ -142,6 +164,10 @@ class MemorySampler(threading.Thread):
             memory = self.processes.setdefault(name, ProcessMemory(name))
             memory.peak_kib = max(memory.peak_kib, peak)
             memory.samples.append((done, resident))
+            used = cpu_seconds(pid)
+            if memory.cpu_first is None:
+                memory.cpu_first = used
+            memory.cpu_last = used
 
     def run(self) -> None:
         """Sample until stopped."""

@@ -108,7 +108,7 @@ class BenchReport:
             "machine": self.machine,
             "ceiling": self.ceiling.as_json(),
             "results": self.results,
-            "ratios": {name: round(value, 4) for name, value in self.ratios.items()},
+            "ratios": {name: float(f"{value:.4g}") for name, value in self.ratios.items()},
             "targets": [target.as_json() for target in self.targets],
             "notes": self.notes,
         }

@@ -30,7 +30,7 @@ class SigningJob:
 _BOGOTA = timezone(timedelta(hours=-5))
 
 
-def _colombian_drafts(distinct: int) -> tuple[Callable[[bytes, datetime], bytes], list[Draft]]:
+def _colombian_drafts(distinct: int) -> tuple[Callable[[Draft], bytes], list[Draft]]:
     from services.countries.co import demo, habilitacion, verify
     from services.countries.co.pack import PACK
     from services.countries.pack import Credentials
@@ -54,8 +54,11 @@ def _colombian_drafts(distinct: int) -> tuple[Callable[[bytes, datetime], bytes]
     ]
     signer = PACK.create_signer(Credentials(key, certificate, (authority.certificate,)))
 
-    def sign(unsigned: bytes, issued_at: datetime) -> bytes:
-        return signer.sign(unsigned, issued_at).signed_xml
+    def sign(draft: Draft) -> bytes:
+        # As the signing service does: a canonical draft is digested as it stands.
+        return signer.sign(
+            draft.unsigned_xml, draft.issued_at, canonical=draft.canonical
+        ).signed_xml
 
     def check(signed: bytes) -> list[str]:
         report = verify.verify_bytes(signed, technical_key=habilitacion.TECHNICAL_KEY)
@@ -67,7 +70,7 @@ def _colombian_drafts(distinct: int) -> tuple[Callable[[bytes, datetime], bytes]
     return sign, drafts
 
 
-def _chilean_drafts(distinct: int) -> tuple[Callable[[bytes, datetime], bytes], list[Draft]]:
+def _chilean_drafts(distinct: int) -> tuple[Callable[[Draft], bytes], list[Draft]]:
     from services.countries.cl import codes, demo, verify
     from services.countries.cl.sandbox import create_sandbox
 
@@ -85,8 +88,10 @@ def _chilean_drafts(distinct: int) -> tuple[Callable[[bytes, datetime], bytes], 
     ]
     signer = sandbox.signer
 
-    def sign(unsigned: bytes, moment: datetime) -> bytes:
-        return signer.sign(unsigned, moment).signed_xml
+    def sign(draft: Draft) -> bytes:
+        return signer.sign(
+            draft.unsigned_xml, draft.issued_at, canonical=draft.canonical
+        ).signed_xml
 
     def check(signed: bytes) -> list[str]:
         report = verify.verify_bytes(signed, sii_keys=[sandbox.trusted_key_pem])
@@ -105,15 +110,13 @@ _checks: dict[str, Callable[[bytes], list[str]]] = {}
 def signing_for(job: SigningJob) -> Work:
     """Prepare a worker (credentials, drafts); its run signs `job.documents` of them."""
     sign, drafts = _PREPARE[job.country](job.distinct)
-    moments = [draft.issued_at for draft in drafts]
-    sign(drafts[0].unsigned_xml, moments[0])  # warm every code path before timing
+    sign(drafts[0])  # warm every code path before timing
     signed: list[bytes] = []
 
     def run() -> int:
         last = b""
         for n in range(job.documents):
-            position = n % len(drafts)
-            last = sign(drafts[position].unsigned_xml, moments[position])
+            last = sign(drafts[n % len(drafts)])
         signed.append(last)
         return job.documents
 

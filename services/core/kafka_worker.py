@@ -14,6 +14,7 @@ import concurrent.futures
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 
 from services.core.envelope import topic_for
 from services.core.inbox import Consumer, Inbound
@@ -27,24 +28,35 @@ def run_consumer(
     bootstrap: str,
     consumer: Consumer,
     *,
+    datadir: Path,
     topic_prefix: str = "timbra",
     batch_size: int = 200,
     linger: float = 0.05,
     on_started: Callable[[], None] | None = None,
 ) -> None:
-    """Run a faust worker for `consumer` until SIGTERM/SIGINT (blocks; owns the main thread)."""
+    """Run a faust worker for `consumer` until SIGTERM/SIGINT (blocks; owns the main thread).
+
+    `datadir` is where faust keeps its own state; by default it would write beside the current
+    directory, so every deployment passes its data directory.
+    """
     import faust
 
+    datadir.mkdir(parents=True, exist_ok=True)  # faust creates only the last level
     app = faust.App(
         f"{topic_prefix}-{service}",  # the consumer group: one per service and deployment
         broker=f"kafka://{bootstrap}",
         store="memory://",
+        datadir=str(datadir),
         web_enabled=False,
         autodiscover=False,
         topic_allow_declare=False,  # topics are created explicitly (services.core.topics)
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         processing_guarantee="at_least_once",
+        # A consumer killed without leaving its group holds its partitions until the broker
+        # stops hearing from it: 10 s instead of faust's 60 before a replacement takes over.
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )

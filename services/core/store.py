@@ -8,7 +8,9 @@ relay records how far it has published.
 from __future__ import annotations
 
 import base64
+import sqlite3
 import threading
+import time
 from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -66,6 +68,7 @@ class ServiceApplication(Application):
         super().__init__(env)
         self.changed = threading.Condition()
         self._generation = 0
+        self._commits = CommitWatch.of(self.env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add bytes and dates to the library's own transcodings."""
@@ -102,11 +105,76 @@ class ServiceApplication(Application):
                 self.changed.notify_all()
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
-        """Block until something was saved in this process after generation `seen`, or timeout."""
-        with self.changed:
-            if self._generation == seen:
-                self.changed.wait(timeout)
-            return self._generation
+        """Block until something was saved after generation `seen`, or timeout: a save in this
+        process wakes at once; one by another process is seen within a few milliseconds."""
+        deadline = time.monotonic() + timeout
+        pause = _FIRST_CHECK
+        while True:
+            with self.changed:
+                if self._generation == seen:
+                    remaining = deadline - time.monotonic()
+                    self.changed.wait(min(pause, remaining) if self._commits else remaining)
+                if self._generation != seen:
+                    return self._generation
+            if self._commits is not None and self._commits.changed():
+                with self.changed:
+                    self._generation += 1
+                    return self._generation
+            if time.monotonic() >= deadline:
+                return seen
+            # A quiet log is asked less and less often, up to a bound on the wake-up delay.
+            pause = min(pause * 2, _LAST_CHECK)
+
+    def close(self) -> None:
+        """Close the store (and the watch on other processes' commits)."""
+        if self._commits is not None:
+            self._commits.close()
+        super().close()
+
+
+# How soon a commit by another process is noticed: first check after 1 ms of quiet, then
+# less often, at most every 8 ms.
+_FIRST_CHECK = 0.001
+_LAST_CHECK = 0.008
+
+
+class CommitWatch:
+    """Notices commits made to an SQLite store by other processes (the embedded default runs
+    each service's work in its own process): `PRAGMA data_version` changes on a connection
+    whenever another connection committed, and costs microseconds to ask."""
+
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, check_same_thread=False
+        )
+        self._version = self._ask()
+
+    @classmethod
+    def of(cls, env: Any) -> CommitWatch | None:
+        """A watch on the application's SQLite file; None for other stores."""
+        module = env.get("PERSISTENCE_MODULE") or ""
+        path = env.get("SQLITE_DBNAME") or ""
+        if not module.endswith("sqlite") or not path or ":memory:" in path or "mode=memory" in path:
+            return None
+        return cls(path)
+
+    def _ask(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """Whether another connection committed since the last call."""
+        with self._lock:
+            now = self._ask()
+            if now == self._version:
+                return False
+            self._version = now
+            return True
+
+    def close(self) -> None:
+        """Close the watch connection."""
+        with self._lock:
+            self._connection.close()
 
 
 def store_env(

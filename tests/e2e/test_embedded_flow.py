@@ -10,6 +10,7 @@ import sys
 
 import grpc
 import pytest
+import requests
 from lxml import etree
 
 from tests import flows
@@ -48,6 +49,48 @@ def test_three_concurrent_streams_share_the_range_without_gap_or_duplicate(embed
     assert all(f.state == issuing_pb2.ACCEPTED for f in finals)
     assert len({f.number for f in finals}) == 900
     flows.assert_no_gap_no_duplicate(target, finals[0].issuer)
+
+
+def _metric(text: str, name: str, **labels: str) -> float:
+    """The sum of a metric's samples carrying these labels, in Prometheus text (0 if none)."""
+    wanted = {f'{key}="{value}"' for key, value in labels.items()}
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(f"{name}{{"):
+            sample, _, value = line.rpartition(" ")
+            if wanted <= set(sample[len(name) + 1 : -1].split(",")):
+                total += float(value)
+    return total
+
+
+def test_metrics_count_what_every_process_of_the_platform_did(embedded):
+    # Drafting runs in the API process; verdicts are recorded by the transmission worker.
+    def scrape() -> str:
+        answer = requests.get(embedded["metrics"], timeout=10)
+        assert answer.status_code == 200
+        return answer.text
+
+    before = scrape()
+    target = embedded["target"]
+    batch = flows.requests_for(target, 4, seed=9)
+    updates = flows.issue_streams(target, [batch])
+    assert all(
+        flows.final_update(updates[r.request_id]).state == issuing_pb2.ACCEPTED for r in batch
+    )
+    after = scrape()
+    accepted = {"country": "co", "verdict": "accepted"}
+    drafted = {"country": "co"}
+    assert (
+        _metric(after, "timbra_verdicts_total", **accepted)
+        - _metric(before, "timbra_verdicts_total", **accepted)
+        >= 4
+    )
+    assert (
+        _metric(after, "timbra_documents_drafted_total", **drafted)
+        - _metric(before, "timbra_documents_drafted_total", **drafted)
+        >= 4
+    )
+    assert "timbra_range_remaining" in after
 
 
 def test_each_update_follows_the_lifecycle_in_order(embedded):

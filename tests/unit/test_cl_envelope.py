@@ -11,7 +11,7 @@ import pytest
 import xmlsec
 from lxml import etree
 
-from services.countries.cl import demo, envelope, schemas
+from services.countries.cl import demo, envelope, schemas, sii_xml
 from services.countries.cl.sandbox import create_sandbox
 from services.countries.cl.signer_certificate import NoHolderRun
 from services.countries.pack import Credentials
@@ -90,7 +90,12 @@ def test_dtes_of_another_issuer_are_refused(sandbox, two):
 def test_unsigned_or_utf8_dtes_are_refused(sandbox):
     document = demo.generate_documents(1, sandbox.issuer.tax_id, seed=3)[0]
     draft, signed = sandbox.issue(document, 40, ISSUED_AT)
+    # The draft (canonical, UTF-8) written as an ISO-8859-1 file, so that only its lack of a
+    # signature is wrong.
+    unsigned = sii_xml.to_bytes(etree.fromstring(draft.unsigned_xml))
     with pytest.raises(envelope.EnvelopeRefused, match="not a signed <DTE>"):
+        envelope.build_envelope([unsigned], sandbox.issuer, sandbox.credentials)
+    with pytest.raises(envelope.EnvelopeRefused):
         envelope.build_envelope([draft.unsigned_xml], sandbox.issuer, sandbox.credentials)
     utf8 = signed.replace(b'encoding="ISO-8859-1"', b'encoding="UTF-8"')
     with pytest.raises(envelope.EnvelopeRefused, match="ISO-8859-1"):

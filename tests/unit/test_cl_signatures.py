@@ -15,6 +15,7 @@ from services.countries.cl.sandbox import SANDBOX_SIGNER_RUN, create_sandbox
 from services.countries.cl.signer import ChileanSigner, MissingFolioKey
 from services.countries.cl.xml_input import parse_xml
 from services.countries.pack import Credentials
+from tests.signatures import libxmlsec_verify
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 SII = "http://www.sii.cl/SiiDte"
@@ -36,13 +37,7 @@ def signed(sandbox) -> bytes:
 
 def xmlsec_verify(root: etree._Element, signature: etree._Element) -> None:
     """Core validation by libxmlsec1, keyed by the certificate in KeyInfo."""
-    xmlsec.tree.add_ids(root, ["ID"])
-    certificate = signature.findtext("ds:KeyInfo/ds:X509Data/ds:X509Certificate", namespaces=NS)
-    context = xmlsec.SignatureContext()
-    context.key = xmlsec.Key.from_memory(
-        base64.b64decode(certificate), xmlsec.constants.KeyDataFormatCertDer
-    )
-    context.verify(signature)
+    libxmlsec_verify(root, signature, "ID")
 
 
 def verify_last_signature(xml: bytes) -> None:

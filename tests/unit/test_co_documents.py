@@ -7,14 +7,12 @@ import the helpers below to build documents of any type.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
 
 import pytest
-import xmlsec
 from lxml import etree
 
 from services.core.untrusted_xml import parse as untrusted_parse
@@ -24,6 +22,7 @@ from services.countries.co.pack import PACK
 from services.countries.co.xades import ColombianSigner
 from services.countries.pack import Credentials, Draft, IssuerProfile, NumberingSlot
 from services.signing import testca
+from tests.signatures import libxmlsec_verify
 from timbra.v1 import document_pb2 as pb
 
 BOGOTA = timezone(timedelta(hours=-5))
@@ -137,15 +136,7 @@ def text(node: etree._Element, path: str) -> str:
 
 def xmlsec_verify(xml: bytes) -> None:
     """Core XMLDSig validation by libxmlsec1, keyed by the certificate in KeyInfo."""
-    root = parse(xml)
-    xmlsec.tree.add_ids(root, ["Id"])
-    signature = xmlsec.tree.find_node(root, xmlsec.constants.NodeSignature)
-    certificate = signature.find("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS).text
-    context = xmlsec.SignatureContext()
-    context.key = xmlsec.Key.from_memory(
-        base64.b64decode(certificate), xmlsec.constants.KeyDataFormatCertDer
-    )
-    context.verify(signature)
+    libxmlsec_verify(parse(xml))
 
 
 def recomputed_key(root: etree._Element, secret: str) -> str:

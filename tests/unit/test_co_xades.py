@@ -13,10 +13,12 @@ from lxml import etree
 
 from services.countries.co import demo, habilitacion
 from services.countries.co.namespaces import PREFIXES as NS
+from services.countries.co.namespaces import XML_DECLARATION
 from services.countries.co.pack import PACK
 from services.countries.co.xades import POLICY_SHA256, POLICY_URL, ColombianSigner, signing_time
 from services.countries.pack import Credentials
 from services.signing import testca
+from tests.signatures import libxmlsec_verify
 
 BOGOTA = timezone(timedelta(hours=-5))
 ISSUED_AT = datetime(2026, 5, 4, 10, 30, 15, tzinfo=BOGOTA)
@@ -43,10 +45,13 @@ def drafted(number: int = 990000200, issued_at: datetime = ISSUED_AT):
     return PACK.build_draft(invoice, issuer, habilitacion.slot(number), issued_at)
 
 
-@pytest.fixture(scope="module")
-def signed(credentials):
+@pytest.fixture(scope="module", params=[True, False], ids=["canonical draft", "parsed"])
+def signed(request, credentials):
+    """Signed both ways: the draft digested as it stands, and parsed and canonicalised first."""
     signer = ColombianSigner(credentials, clock=lambda: ISSUED_AT + timedelta(seconds=2))
-    return signer.sign(drafted().unsigned_xml, ISSUED_AT)
+    draft = drafted()
+    assert draft.canonical
+    return signer.sign(draft.unsigned_xml, ISSUED_AT, canonical=request.param)
 
 
 def parse(xml: bytes) -> etree._Element:
@@ -55,15 +60,7 @@ def parse(xml: bytes) -> etree._Element:
 
 def xmlsec_verify(xml: bytes) -> None:
     """Core XMLDSig validation by libxmlsec1, keyed by the certificate found in KeyInfo."""
-    root = parse(xml)
-    xmlsec.tree.add_ids(root, ["Id"])  # the references point at Id attributes
-    signature = xmlsec.tree.find_node(root, xmlsec.constants.NodeSignature)
-    certificate = signature.find("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS).text
-    context = xmlsec.SignatureContext()
-    context.key = xmlsec.Key.from_memory(
-        base64.b64decode(certificate), xmlsec.constants.KeyDataFormatCertDer
-    )
-    context.verify(signature)
+    libxmlsec_verify(parse(xml))
 
 
 def test_libxmlsec1_verifies_the_signature(signed):
@@ -102,16 +99,12 @@ def test_the_signature_is_in_the_last_extension_and_nothing_else_moved(signed):
     assert len(extensions) == 2
     assert signature.getparent() is extensions[-1].find("ext:ExtensionContent", NS)
     unsigned = drafted().unsigned_xml
-    # Removing the signature gives back the drafted document byte for byte: not reformatted.
+    # Removing the signature gives back the drafted document byte for byte, behind the XML
+    # declaration the signer writes: not reformatted.
     start = signed.signed_xml.index(b"<ds:Signature")
     end = signed.signed_xml.index(b"</ds:Signature>") + len(b"</ds:Signature>")
     without = signed.signed_xml[:start] + signed.signed_xml[end:]
-    assert (
-        without.replace(
-            b"<ext:ExtensionContent></ext:ExtensionContent>", b"<ext:ExtensionContent/>"
-        )
-        == unsigned
-    )
+    assert without == XML_DECLARATION + unsigned
 
 
 def test_signed_info_follows_dian_policy(signed):
@@ -214,24 +207,25 @@ def test_every_signature_gets_its_own_ids(credentials):
     assert next(first.iter(DS_SIGNATURE)).get("Id") != next(second.iter(DS_SIGNATURE)).get("Id")
 
 
-def test_a_document_without_a_free_last_extension_is_refused(credentials, signed):
+@pytest.mark.parametrize("canonical", [True, False], ids=["claimed canonical", "parsed"])
+def test_a_document_without_a_free_last_extension_is_refused(credentials, signed, canonical):
     signer = ColombianSigner(credentials)
     with pytest.raises(ValueError, match="empty ExtensionContent"):
-        signer.sign(signed.signed_xml, ISSUED_AT)
+        signer.sign(signed.signed_xml, ISSUED_AT, canonical=canonical)
     single = drafted().unsigned_xml.replace(
-        b"<ext:UBLExtension><ext:ExtensionContent/></ext:UBLExtension>", b""
+        b"<ext:UBLExtension><ext:ExtensionContent></ext:ExtensionContent></ext:UBLExtension>", b""
     )
     with pytest.raises(ValueError, match="last, empty extension"):
-        signer.sign(single, ISSUED_AT)
+        signer.sign(single, ISSUED_AT, canonical=canonical)
 
 
-def test_a_document_with_a_dtd_is_refused_before_anything_is_expanded(credentials):
-    unsigned = drafted().unsigned_xml.decode()
-    declaration, body = unsigned.split("?>", 1)
+@pytest.mark.parametrize("canonical", [True, False], ids=["claimed canonical", "parsed"])
+def test_a_document_with_a_dtd_is_refused_before_anything_is_expanded(credentials, canonical):
+    body = drafted().unsigned_xml.decode()
     hostile = (
-        declaration
-        + '?><!DOCTYPE Invoice [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
+        XML_DECLARATION.decode()
+        + '<!DOCTYPE Invoice [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
         + body.replace("<cbc:UBLVersionID>UBL 2.1", "<cbc:UBLVersionID>UBL 2.1&e;", 1)
     )
     with pytest.raises(ValueError, match="must not carry a DTD"):
-        ColombianSigner(credentials).sign(hostile.encode(), ISSUED_AT)
+        ColombianSigner(credentials).sign(hostile.encode(), ISSUED_AT, canonical=canonical)

@@ -2,8 +2,9 @@
 
 `<DTE version="1.0" xmlns="http://www.sii.cl/SiiDte">` → `Documento ID="T<TipoDTE>F<Folio>"`
 → Encabezado, Detalle (1-60), DscRcgGlobal, Referencia, TED, TmstFirma, in the XSD's order.
-The document is written in ISO-8859-1 and standalone (no `xmlns:xsi`), as it will be signed
-(sii-chile.md §5.4). Its identity — the document key — is `<RUT>-<TipoDTE>-<Folio>`. Pure: no
+The draft is written in canonical form (inclusive C14N 1.0: UTF-8, no XML declaration) and
+standalone (no `xmlns:xsi`), as it will be signed (sii-chile.md §5.4); the signer writes the
+signed DTE in ISO-8859-1. Its identity — the document key — is `<RUT>-<TipoDTE>-<Folio>`. Pure: no
 I/O.
 """
 
@@ -122,13 +123,17 @@ def build_draft(
     issue_date = moment.date()
     _check_slot(document, issuer, slot, issue_date)
     _check_dates(document, issue_date)
-    xml = sii_xml.to_bytes(dte_element(document, issuer, slot, moment))
+    # Canonical (inclusive C14N 1.0, UTF-8, no declaration): exactly what a verifier digests,
+    # so the signer fills in FRMT and TmstFirma and digests the bytes as they stand. The DTE is
+    # the root of its document, where lxml's C14N is exact (§5.5's pitfall is for subtrees).
+    xml = etree.tostring(dte_element(document, issuer, slot, moment), method="c14n")
     return Draft(
         number=str(slot.number),
         document_type=document.document_type,
         document_key=document_key(document.issuer, document.dte_type, slot.number),
         key_scheme=KEY_SCHEME,
         unsigned_xml=xml,
+        canonical=True,
         issue_date=issue_date,
         issued_at=moment,
         customer_id=document.customer_id,

@@ -11,12 +11,22 @@ sign (sii-chile.md §3.2, §4.2).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 
 class NotFlattenable(ValueError):
     """The element holds text between elements (mixed content): the SII's data never does."""
 
+
+# In an element's inclusive C14N bytes, whatever flattening would change or refuse: namespace
+# declarations, prefixed element or attribute names, text before an opening tag or after a
+# closing one (whitespace between elements, or mixed content), comments and processing
+# instructions. C14N writes `<` only as markup and every attribute value in double quotes
+# with `"` escaped, so these patterns cannot miss; they may match harmless text, which only
+# sends the element the slow way.
+_NOT_FLAT = re.compile(rb'xmlns|<[^\s>"]*:| [^\s="]*:[^\s="]*="|>[^<]+<[^/]|</[^>]*>[^<]|<[!?]')
 
 # The deepest SII structure flattened is DD/CAF/DA/RNG/D: a cap far above it refuses hostile
 # nesting before Python's recursion limit does.
@@ -57,3 +67,16 @@ def flattened(element: etree._Element) -> bytes:
 def flattened_text(element: etree._Element) -> str:
     """The flattened element as text (what is copied into a TED, and printed in PDF417)."""
     return flattened(element).decode("iso-8859-1")
+
+
+def flattened_canonical(canonical: bytes) -> bytes | None:
+    """`flattened` of an element given as its C14N bytes inside its document (no namespace
+    declarations of its own), or None when they hold anything flattening would change.
+
+    The signer reads the DD this way from a canonical draft instead of parsing it; None sends
+    it to `flattened`. Flattening's nesting cap is not checked here: this reads no tree.
+    """
+    if _NOT_FLAT.search(canonical) is not None:
+        return None
+    # Same C14N escaping, no namespaces, no space between elements: only the encoding differs.
+    return canonical.decode("utf-8").encode("iso-8859-1")

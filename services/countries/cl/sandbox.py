@@ -81,7 +81,8 @@ class Sandbox:
         draft = self.pack.build_draft(
             parsed, self.issuer, self.slot(int(parsed.document_type), folio), issued_at
         )
-        return draft, self.signer.sign(draft.unsigned_xml, issued_at).signed_xml
+        signed = self.signer.sign(draft.unsigned_xml, issued_at, canonical=draft.canonical)
+        return draft, signed.signed_xml
 
     def slot(self, dte_type: int, folio: int) -> NumberingSlot:
         """A numbering slot of the sandbox CAF of `dte_type`, as issuing would hand it out."""

@@ -26,7 +26,6 @@ from services.countries.co.namespaces import (
     CBC,
     NSMAPS,
     SCHEMA_LOCATIONS,
-    XML_DECLARATION,
     XSI,
 )
 from services.countries.co.notes import billing_reference, check_note_date, discrepancy_response
@@ -186,7 +185,9 @@ def build_draft(
     root.set(XSI + "schemaLocation", SCHEMA_LOCATIONS[kind.root])
     root.extend(parts)
 
-    xml = XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    # Inclusive C14N 1.0 (UTF-8, no XML declaration): the form the signature's first reference
+    # digests, so the signer hashes these bytes as they stand (Draft.canonical).
+    xml = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
     options = {"test_set_id": issuer.test_set_id} if issuer.test_set_id else {}
     return Draft(
         number=number,
@@ -201,6 +202,7 @@ def build_draft(
         payable_amount=invoice.payable_amount,
         environment=issuer.environment,
         transmission_options=options,
+        canonical=True,
     )
 
 
