@@ -151,7 +151,7 @@ class EmbeddedPlatform:
             await asyncio.to_thread(worker.wait_ready)
         self._watching = asyncio.create_task(self._watch())
 
-        self.directory = Directory(self.issuing)
+        self.directory = Directory(self.issuing, settings.data_path / "directory.sqlite3")
         self.queue = IssueQueue(Drafter(self.issuing), batch_size=settings.issue_batch_size)
         self.directory.start()
         await asyncio.to_thread(self.directory.wait_caught_up)

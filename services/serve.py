@@ -117,7 +117,7 @@ async def serve(service: str, settings: Settings) -> None:
         from timbra.v1 import issuing_pb2_grpc
 
         app = issuing_app(settings, vault)
-        directory = Directory(app)
+        directory = Directory(app, settings.data_path / "directory.sqlite3")
         directory.start()
         await asyncio.to_thread(directory.wait_caught_up)
         queue = IssueQueue(Drafter(app), batch_size=settings.issue_batch_size)

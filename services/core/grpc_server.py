@@ -11,6 +11,8 @@ from services.core.rejection import InputRejected
 
 # Documents and their signed XML travel in messages; 16 MiB leaves room for large invoices.
 _MAX_MESSAGE = 16 * 1024 * 1024
+# What a client may send on a stream before the server reads it: some tens of documents.
+_LOOKAHEAD = 64 * 1024
 
 
 async def start_server(
@@ -22,6 +24,12 @@ async def start_server(
             ("grpc.max_receive_message_length", _MAX_MESSAGE),
             ("grpc.max_send_message_length", _MAX_MESSAGE),
             ("grpc.so_reuseport", 0),
+            # Back-pressure: a stream's handler stops reading when it holds enough unfinished
+            # documents, and HTTP/2 flow control must then stop the client within a bounded
+            # window. gRPC would otherwise keep widening the window (BDP probing) to megabytes
+            # of requests buffered on the connection.
+            ("grpc.http2.bdp_probe", 0),
+            ("grpc.http2.lookahead_bytes", _LOOKAHEAD),
         ]
     )
     checker = health.aio.HealthServicer()

@@ -2,8 +2,9 @@
 the live feed of state changes that IssueStream, WatchDocuments and dashboards subscribe to.
 
 It follows the log (not the in-process calls), so it sees changes written by any process that
-shares the store. It is rebuilt from the log at start-up; it holds one small summary per
-document (no XML).
+shares the store. It keeps one small summary per document (no XML) in an SQLite index beside
+the stores (directory_index), so its memory stays flat however many documents there are, and a
+restart resumes from the position the index recorded instead of reading the whole log again.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.utils import get_topic
 
 from services.core.tailing import LogTail
 from services.issuing.application import IssuingApp
+from services.issuing.directory_index import DirectoryIndex
 from services.issuing.domain import Document, State
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,10 @@ Listener = Callable[[Summary], None]
 class Directory(LogTail):
     """Follows issuing's log, keeps summaries, and tells listeners about every change."""
 
-    def __init__(self, app: IssuingApp, *, poll_interval: float = 0.05) -> None:
+    def __init__(
+        self, app: IssuingApp, index_path: Path | None = None, *, poll_interval: float = 0.05
+    ) -> None:
+        """`index_path`: the SQLite file of the index (None: in memory, rebuilt every start)."""
         super().__init__(
             app,
             name="issuing-directory",
@@ -71,11 +77,20 @@ class Directory(LogTail):
         )
         self.app: IssuingApp = app
         self._lock = threading.Lock()
-        self._by_id: dict[uuid.UUID, Summary] = {}
-        self._by_number: dict[tuple[str, str, str], uuid.UUID] = {}
-        self._by_key: dict[tuple[str, str, str], uuid.UUID] = {}
+        self._index = DirectoryIndex(index_path)
         self._listeners: set[Listener] = set()
-        self._position = 0
+        self._position = self._index.position()
+        last = app.recorder.max_notification_id() or 0
+        if self._position > last:
+            # The index reflects a log this store does not have (replaced or restored from an
+            # older backup): read this one from its start.
+            log.warning(
+                "the directory index is ahead of issuing's log (%d > %d); rebuilding it",
+                self._position,
+                last,
+            )
+            self._index.clear()
+            self._position = 0
         self._caught_up = threading.Event()
 
     def wait_caught_up(self, timeout: float | None = None) -> bool:
@@ -94,20 +109,15 @@ class Directory(LogTail):
 
     def get(self, document_id: uuid.UUID) -> Summary | None:
         """The summary of one document."""
-        with self._lock:
-            return self._by_id.get(document_id)
+        return self._index.get(document_id)
 
     def by_number(self, country: str, issuer: str, number: str) -> Summary | None:
         """The summary of the issuer's document with this number."""
-        with self._lock:
-            document_id = self._by_number.get((country, issuer, number))
-            return self._by_id.get(document_id) if document_id else None
+        return self._index.find("number", country, issuer, number)
 
     def by_key(self, country: str, issuer: str, document_key: str) -> Summary | None:
         """The summary of the issuer's document with this document key (CUFE, DTE identity)."""
-        with self._lock:
-            document_id = self._by_key.get((country, issuer, document_key))
-            return self._by_id.get(document_id) if document_id else None
+        return self._index.find("document_key", country, issuer, document_key)
 
     def select(
         self,
@@ -116,19 +126,12 @@ class Directory(LogTail):
         issuer: str = "",
         states: Iterable[State] = (),
         number: str = "",
+        limit: int = 0,
     ) -> list[Summary]:
-        """Summaries matching every given filter, oldest first."""
-        wanted = set(states)
-        with self._lock:
-            found = list(self._by_id.values())
-        return [
-            s
-            for s in found
-            if (not country or s.country == country)
-            and (not issuer or s.issuer == issuer)
-            and (not wanted or s.state in wanted)
-            and (not number or s.number == number)
-        ]
+        """Summaries matching every given filter, oldest first (at most `limit`; 0: all)."""
+        return self._index.select(
+            country=country, issuer=issuer, states=states, number=number, limit=limit
+        )
 
     def start_position(self) -> int:
         """The last notification this directory has applied."""
@@ -139,50 +142,54 @@ class Directory(LogTail):
         self._caught_up.set()
 
     def process(self, page: Sequence[Any]) -> None:
-        """Apply a page of document events and tell the listeners."""
-        changed = [self._apply(n) for n in page]
+        """Apply a page of document events, record them with the position, tell listeners."""
+        changed: dict[uuid.UUID, Summary] = {}
+        updates = []
+        for notification in page:
+            summary = self._apply(notification, changed)
+            changed[summary.document_id] = summary
+            updates.append(summary)
+        self._index.save(list(changed.values()), page[-1].id)
         self._position = page[-1].id
         with self._lock:
             listeners = list(self._listeners)
-        for summary in changed:
+        for summary in updates:
             for listener in listeners:
                 try:
                     listener(summary)
                 except Exception:
                     log.exception("a directory listener failed")
 
-    def _apply(self, notification: Any) -> Summary:
+    def _apply(self, notification: Any, changed: dict[uuid.UUID, Summary]) -> Summary:
         event = self.app.mapper.to_domain_event(notification)
         state = _TOPICS[notification.topic]
-        with self._lock:
-            if state is State.DRAFTED:
-                summary = Summary(
-                    document_id=event.originator_id,
-                    request_id=event.request_id,
-                    issuer=event.issuer,
-                    country=event.country,
-                    document_type=event.document_type,
-                    number=event.number,
-                    document_key=event.document_key,
-                    issue_date=event.issue_date.isoformat(),
-                    payable_amount=event.payable_amount,
-                    currency=event.currency,
-                    customer_id=event.customer_id,
-                    state=state,
-                    updated_at=event.timestamp,
-                )
-                self._by_number[(event.country, event.issuer, event.number)] = event.originator_id
-                self._by_key[(event.country, event.issuer, event.document_key)] = (
-                    event.originator_id
-                )
-            else:
-                previous = self._by_id[event.originator_id]
-                verdict = getattr(event, "verdict", None) or previous.verdict
-                summary = replace(
-                    previous, state=state, updated_at=event.timestamp, verdict=verdict
-                )
-            self._by_id[event.originator_id] = summary
-        return summary
+        if state is State.DRAFTED:
+            return Summary(
+                document_id=event.originator_id,
+                request_id=event.request_id,
+                issuer=event.issuer,
+                country=event.country,
+                document_type=event.document_type,
+                number=event.number,
+                document_key=event.document_key,
+                issue_date=event.issue_date.isoformat(),
+                payable_amount=event.payable_amount,
+                currency=event.currency,
+                customer_id=event.customer_id,
+                state=state,
+                updated_at=event.timestamp,
+            )
+        previous = changed.get(event.originator_id) or self._index.get(event.originator_id)
+        if previous is None:
+            raise LookupError(f"a fact on document {event.originator_id} before its draft")
+        verdict = getattr(event, "verdict", None) or previous.verdict
+        return replace(previous, state=state, updated_at=event.timestamp, verdict=verdict)
+
+    def stop(self) -> None:
+        """Stop following the log and close the index."""
+        super().stop()
+        self.join(timeout=10)
+        self._index.close()
 
 
 class Subscription:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.countries.co.simulator.ledger import Entry, Ledger, kind_of
+from services.countries.co.simulator.ledger import ACCEPTED_ORIGINAL, Entry, Ledger, kind_of
 from services.countries.co.simulator.registry import Registry, RegistryConflict, UnknownIssuer
 from services.countries.co.simulator.responses import DianAnswer
 from services.countries.co.simulator.rules import BOGOTA
@@ -92,3 +92,13 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 def test_invoice_types_share_one_numbering_identity() -> None:
     assert {kind_of(code) for code in ("01", "02", "04", "")} == {"01"}
     assert kind_of("91") == "91"
+
+
+def test_finding_an_accepted_original_reads_indexes_never_the_whole_ledger(tmp_path: Path) -> None:
+    # Asked once per document received: a scan would grow with every document ever accepted.
+    db = open_database(tmp_path)
+    Ledger(db)
+    plan = db.execute(f"EXPLAIN QUERY PLAN {ACCEPTED_ORIGINAL}", ("n", "01", "1", "k")).fetchall()
+    steps = [row[-1] for row in plan]
+    assert not [step for step in steps if step.startswith("SCAN")], steps
+    assert sum(step.startswith("SEARCH documents USING") for step in steps) == 2, steps

@@ -24,6 +24,13 @@ _MIGRATIONS = {
     "issue_date": "ALTER TABLE documents ADD COLUMN issue_date TEXT NOT NULL DEFAULT ''",
 }
 
+# Two indexed lookups: written with OR, SQLite scans the whole table, once per document
+# received (the simulator's largest cost once its ledger had grown).
+ACCEPTED_ORIGINAL = (
+    "SELECT answer FROM documents WHERE accepted = 1 AND nit = ? AND kind = ? AND number = ? "
+    "UNION ALL SELECT answer FROM documents WHERE accepted = 1 AND key = ? LIMIT 1"
+)
+
 
 def kind_of(invoice_type: str) -> str:
     """The identity group of a document type: DIAN treats invoice types 01, 02 and 04 as one."""
@@ -64,11 +71,7 @@ class Ledger:
 
     def accepted_original(self, nit: str, kind: str, number: str, key: str) -> DianAnswer | None:
         """The stored answer of an accepted document with the same identity or the same key."""
-        row = self._db.execute(
-            "SELECT answer FROM documents WHERE accepted = 1 AND "
-            "((nit = ? AND kind = ? AND number = ?) OR key = ?) LIMIT 1",
-            (nit, kind, number, key),
-        ).fetchone()
+        row = self._db.execute(ACCEPTED_ORIGINAL, (nit, kind, number, key)).fetchone()
         return DianAnswer.from_json(row[0]) if row else None
 
     def record(self, entry: Entry, answer: DianAnswer, received_at: datetime) -> None:
