@@ -80,6 +80,7 @@ def measure_platform(
 def figures(result: LoadResult, sampler: MemorySampler) -> dict[str, Any]:
     """What a run publishes."""
     finished = result.finished
+    memory = {name: memory.summary(WARM_UP) for name, memory in sorted(sampler.processes.items())}
     return {
         "documents": result.plan.count,
         "outcomes": dict(result.outcomes),
@@ -92,10 +93,27 @@ def figures(result: LoadResult, sampler: MemorySampler) -> dict[str, Any]:
             "max": round(max(result.latencies_ms), 1) if result.latencies_ms else None,
         },
         "max_in_flight": result.max_in_flight,
-        "memory": {
-            name: memory.summary(WARM_UP) for name, memory in sorted(sampler.processes.items())
-        },
+        "memory": memory,
+        **cpu_per_document(memory, finished),
         "rejection_reasons": dict(result.reasons.most_common(5)),
+    }
+
+
+def cpu_per_document(memory: dict[str, dict[str, Any]], finished: int) -> dict[str, Any]:
+    """CPU time per document of the platform's processes and of the authority simulators, which
+    share the machine in this run but would not in production; and so the documents per second
+    per core the platform's own processes would clear."""
+    spent = {"platform": 0.0, "simulators": 0.0}
+    for name, figures_of in memory.items():
+        spent["simulators" if "simulator" in name else "platform"] += figures_of["cpu_seconds"]
+    per_document = {
+        part: round(1000 * seconds / finished, 2) if finished else None
+        for part, seconds in spent.items()
+    }
+    platform = per_document["platform"]
+    return {
+        "cpu_ms_per_document": per_document,
+        "platform_documents_per_second_per_core": round(1000 / platform, 1) if platform else None,
     }
 
 

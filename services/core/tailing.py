@@ -69,15 +69,23 @@ class LogTail(threading.Thread):
         backoff = 0.5
         while not self._stop_event.is_set():
             try:
-                page = self.app.recorder.select_notifications(
-                    start=position + 1, limit=self.batch_size, topics=self.topics
-                )
-                if not page:
+                # Read up to what is recorded now, and remember having read that far even
+                # when the last notifications were of other topics: otherwise every poll would
+                # read them again (a follower of drafts, idle while facts pile up after the
+                # last draft, re-read thousands of rows every few milliseconds). Ids are given
+                # in commit order (SQLite's single writer; the PostgreSQL recorder locks its
+                # table to insert), so nothing can appear below `top` later.
+                top = self.app.recorder.max_notification_id() or 0
+                if top <= position:
                     self.idle()
                     generation = self.app.wait_for_change(generation, self.poll_interval)
                     continue
-                self.process(page)
-                position = page[-1].id
+                page = self.app.recorder.select_notifications(
+                    start=position + 1, stop=top, limit=self.batch_size, topics=self.topics
+                )
+                if page:
+                    self.process(page)
+                position = page[-1].id if len(page) == self.batch_size else top
                 backoff = 0.5
             except Exception as error:  # resume from the recorded position: skip nothing
                 self.error = error

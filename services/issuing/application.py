@@ -243,19 +243,27 @@ class IssuingApp(ServiceApplication):
 
     def _refresh_range_index(self) -> None:
         # Ranges are few and registered rarely; catching up from the log also picks up ranges
-        # registered by another process sharing this store.
+        # registered by another process sharing this store. Only notifications recorded since
+        # the last look are read: a topic filter from the last range found would scan every
+        # document recorded since, once per batch of drafts (measured: drafting slowed from
+        # 3 to 7 ms of CPU per document by 30,000 documents).
         topic = get_topic(NumberingRange.RangeAuthorized)
-        while True:
+        top = self.recorder.max_notification_id() or 0
+        with self._lock:
+            start = self._ranges_seen + 1
+        while start <= top:
             found = self.recorder.select_notifications(
-                start=self._ranges_seen + 1, limit=500, topics=[topic]
+                start=start, stop=top, limit=500, topics=[topic]
             )
-            if not found:
-                return
             with self._lock:
                 for notification in found:
                     event = self.mapper.to_domain_event(notification)
                     self._ranges[(event.country, event.issuer)].add(event.originator_id)
-                self._ranges_seen = found[-1].id
+            if len(found) < 500:
+                break
+            start = found[-1].id + 1
+        with self._lock:
+            self._ranges_seen = max(self._ranges_seen, top)
 
     # -- the authority's state -----------------------------------------------------------
 

@@ -112,6 +112,13 @@ def check_e2e(results: dict[str, Any], count: int) -> dict[str, Any]:
     for name, memory in results["memory"].items():
         assert memory["peak_mib"] > 0, name
         assert memory["cpu_seconds"] >= 0, name
+    cpu = results["cpu_ms_per_document"]
+    platform = sum(m["cpu_seconds"] for n, m in results["memory"].items() if "simulator" not in n)
+    assert cpu["platform"] == pytest.approx(1000 * platform / count, abs=0.02)
+    assert cpu["simulators"] > 0  # the authorities are simulated on this machine
+    assert results["platform_documents_per_second_per_core"] == pytest.approx(
+        1000 / cpu["platform"], rel=1e-2
+    )
     return results
 
 

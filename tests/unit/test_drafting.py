@@ -172,3 +172,28 @@ def test_only_unused_numbers_can_be_annulled_and_a_reason_is_required(issuing):
     with pytest.raises(InputRejected) as no_reason:
         issuing.annul_numbers(numbering.id, 5, 5, "  ")
     assert no_reason.value.field == "reason"
+
+
+def test_finding_ranges_reads_only_what_was_recorded_since_the_last_look(issuing):
+    # Drafting looks up ranges for every batch; reading the log from the last range found
+    # would read every document drafted since, again and again.
+    reads: list[tuple[int, int | None]] = []
+    select = issuing.recorder.select_notifications
+
+    def spy(start, limit, stop=None, topics=(), **options):  # type: ignore[no-untyped-def]
+        reads.append((start, stop))
+        return select(start, limit, stop=stop, topics=topics, **options)
+
+    issuing.recorder.select_notifications = spy  # type: ignore[method-assign]
+    Drafter(issuing).draft(orders(20, seed=1))
+    Drafter(issuing).draft(orders(20, seed=2))
+    issuing.ranges("co", ISSUER)  # reads what the drafts recorded after their own look
+    seen_before_second = issuing.recorder.max_notification_id()
+    assert reads[-1][0] > 1, "each look starts after the previous one"
+    reads.clear()
+    issuing.ranges("co", ISSUER)
+    assert reads == [], "nothing new was recorded: the log is not read at all"
+    issuing.register_range(range_spec(prefix="SETT", start=1, end=100))
+    issuing.ranges("co", ISSUER)
+    assert reads and all(start > seen_before_second for start, _ in reads)
+    assert {r.prefix for r in issuing.ranges("co", ISSUER)} == {"SETP", "SETT"}
