@@ -185,6 +185,9 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
             )
 
         subscription = Subscription(self.directory, asyncio.get_running_loop(), wanted)
+        # What the replay sent: changes already queued by then must not be sent again, or
+        # after a later state. Only replayed documents are kept, and a document leaves once
+        # its final state went out live, so a watcher left running for months stays small.
         sent: dict[uuid.UUID, State] = {}
         try:
             if request.from_beginning:
@@ -200,9 +203,14 @@ class IssuingServicer(issuing_pb2_grpc.IssuingServicer):
                         "watcher fell too far behind; reconnect with from_beginning",
                     )
                     return
-                if sent.get(summary.document_id, State.DRAFTED - 1) >= summary.state:
-                    continue
-                sent[summary.document_id] = summary.state
+                replayed = sent.get(summary.document_id)
+                if replayed is not None:
+                    if replayed >= summary.state:
+                        continue
+                    if summary.state.final:
+                        del sent[summary.document_id]
+                    else:
+                        sent[summary.document_id] = summary.state
                 yield update_from_summary(summary)
         finally:
             subscription.close()
@@ -352,23 +360,27 @@ class _Stream:
             self._finish()
             return
         document = outcome.document
-        self.sent[document.id] = document.state
         self.out.put_nowait(update_from_document(document, outcome.duplicate))
         if document.state.final:
             self._finish()
             return
+        self.sent[document.id] = document.state
         current = self.servicer.directory.get(document.id)
         if current is not None:
             self._progress(current)
 
     def _progress(self, summary: Summary) -> None:
+        # Only this stream's unfinished documents are here: a finished one leaves, so a
+        # stream kept open for days holds no more than its window of documents.
         last = self.sent.get(summary.document_id)
-        if last is None or last.final or summary.state <= last:
+        if last is None or summary.state <= last:
             return
-        self.sent[summary.document_id] = summary.state
         self.out.put_nowait(update_from_summary(summary))
         if summary.state.final:
+            del self.sent[summary.document_id]
             self._finish()
+        else:
+            self.sent[summary.document_id] = summary.state
 
     def _finish(self) -> None:
         self.open -= 1

@@ -42,8 +42,9 @@ _COLUMNS = (
     "document_id, request_id, issuer, country, document_type, number, document_key, "
     "issue_date, payable_amount, currency, customer_id, state, updated_at, verdict"
 )
-# Summaries kept in memory: those of the documents most recently changed.
-_RECENT = 20_000
+# Summaries kept in memory: those of the documents most recently changed (more than the
+# documents in flight: IssueStream holds at most 256 per stream).
+_RECENT = 5_000
 
 
 class DirectoryIndex:
