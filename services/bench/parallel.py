@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,13 +71,19 @@ def _worker(task: Task, argument: Any, ready: Any, start: Any, results: Any) -> 
     results.put(("done", units, seconds))
 
 
-def measure(task: Task, argument: Any, processes: int) -> Measured:
-    """Run `task(argument)` in `processes` spawned processes at once; their combined rate."""
+def measure(
+    task: Task, argument: Any, processes: int, *, arguments: Sequence[Any] | None = None
+) -> Measured:
+    """Run `task(argument)` in `processes` spawned processes at once; their combined rate.
+    With `arguments`, process i runs `task(arguments[i])` instead (a share of the work each)."""
     ready, results = _SPAWN.Queue(), _SPAWN.Queue()
     start = _SPAWN.Event()
+    given = list(arguments) if arguments is not None else [argument] * processes
+    if len(given) != processes:
+        raise ValueError(f"{len(given)} arguments for {processes} processes")
     workers = [
-        _SPAWN.Process(target=_worker, args=(task, argument, ready, start, results), daemon=True)
-        for _ in range(processes)
+        _SPAWN.Process(target=_worker, args=(task, each, ready, start, results), daemon=True)
+        for each in given
     ]
     for worker in workers:
         worker.start()

@@ -165,6 +165,11 @@ def test_replay_folds_every_stream_from_its_first_event() -> None:
     check_common(report, "replay")
     results = report["results"]
     assert results["events"] > results["documents"] >= 80
+    assert results["processes"] == report["machine"]["cores"]
+    assert results["events_per_second_one_process"] > 0
+    # The wall time is published to the millisecond: the rate lies within its rounding.
+    seconds, events = results["seconds"], results["events"]
+    assert events / (seconds + 5e-4) <= results["events_per_second"] <= events / (seconds - 5e-4)
     assert report["ratios"]
     assert report["targets"][0]["measured"] == pytest.approx(results["events_per_second"], rel=1e-2)
 
