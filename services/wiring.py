@@ -32,9 +32,18 @@ def vault_for(settings: Settings) -> Vault:
     return Vault(master_key(settings.master_key, settings.data_path))
 
 
+# Aggregates kept in memory per process. A document's facts follow its draft within seconds,
+# so the cache needs to span the documents in flight (IssueStream lets each stream hold 256),
+# not the day: a larger cache only grew memory for minutes before it filled (each document
+# aggregate carries its XML).
+_DOCUMENTS_CACHED = 2000
+
+
 def issuing_app(settings: Settings, vault: Vault) -> IssuingApp:
     """Issuing's application on the configured store."""
-    return IssuingApp(store_env(settings, "issuing", cache_size=5000, vault=vault), vault=vault)
+    return IssuingApp(
+        store_env(settings, "issuing", cache_size=_DOCUMENTS_CACHED, vault=vault), vault=vault
+    )
 
 
 def signing_app(settings: Settings, vault: Vault) -> SigningApp:
@@ -44,7 +53,9 @@ def signing_app(settings: Settings, vault: Vault) -> SigningApp:
 
 def transmission_app(settings: Settings, vault: Vault) -> TransmissionApp:
     """Transmission's application on the configured store."""
-    return TransmissionApp(store_env(settings, "transmission", cache_size=5000, vault=vault))
+    return TransmissionApp(
+        store_env(settings, "transmission", cache_size=_DOCUMENTS_CACHED, vault=vault)
+    )
 
 
 def dispatcher(
