@@ -21,8 +21,9 @@ from services.bench.facho_loader import installed_versions
 from services.bench.parallel import measure
 from services.bench.report import BenchReport, Target
 
-# Issue 5's goal: timbra's DIAN signing at least five times facho's, per document.
-TIMES_FASTER = 5.0
+# timbra's DIAN signing (and building) at least this many times facho's, per document. Issue 5
+# asked for five; measured 25 (signing) and 14 (building and signing), so the bar was raised.
+TIMES_FASTER = 10.0
 # facho documents per timbra document: enough for a stable rate without a long run.
 _FACHO_SHARE = 10
 

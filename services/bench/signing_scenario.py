@@ -7,9 +7,10 @@ from services.bench.parallel import cores, measure
 from services.bench.report import BenchReport, Target
 from services.bench.signing import SigningJob, signing_for
 
-# Issue 5's goal: a signer turns at least this share of the machine's RSA capacity into
-# signed documents, on one core and on all of them.
-SHARE_OF_CEILING = 0.60
+# A signer turns at least this share of the machine's RSA capacity into signed documents, on
+# one core and on all of them. Issue 5 asked for 60 %; both countries measured 79-85 %, so the
+# bar was raised.
+SHARE_OF_CEILING = 0.75
 
 
 def run_signing(country: str, documents: int, ceiling_seconds: float) -> BenchReport:
