@@ -21,8 +21,8 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,baseline]'
 	touch $(TEST_STAMP)
 
-## run: the whole platform in one process on its embedded default (SQLite, in-process transport,
-## the DIAN simulator), gRPC on 127.0.0.1:50051
+## run: the whole platform on its embedded default (SQLite, no external server, work processes
+## on every core, both simulators), gRPC on 127.0.0.1:50051
 run: install
 	$(BIN)/timbra run
 
