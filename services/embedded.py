@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from services.core.child_process import die_with_parent
+from services.core.child_process import die_with_parent, stop_process
 from services.core.grpc_server import start_server
 from services.core.metrics import forget_process
 from services.core.settings import Settings
@@ -105,13 +105,7 @@ class Worker:
     def stop(self, timeout: float = 20.0) -> None:
         """Ask it to finish its current work and exit; kill it if it does not in time."""
         self._stopping = True
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=timeout)
 
 
 @dataclass

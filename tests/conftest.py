@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pathlib
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
-from services.core.child_process import ROOT, TimbraProcess, free_port
+from services.core.child_process import ROOT, TimbraProcess, deployed_server, free_port
 
 __all__ = ["ROOT", "TimbraProcess", "free_port", "start_platform"]
 
@@ -52,40 +51,15 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         process.stop()
 
 
-def _deploy(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ROOT / "deploy" / script), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=1200,
-    )
-
-
-def _started(script: str, variable: str) -> Iterator[str]:
-    was_running = _deploy(script, "status").returncode == 0
-    started = _deploy(script, "start")
-    if started.returncode != 0:
-        pytest.fail(f"deploy/{script} start failed:\n{started.stdout}\n{started.stderr}")
-    line = next(
-        (line for line in started.stdout.splitlines() if line.startswith(f"{variable}=")), None
-    )
-    assert line, f"deploy/{script} did not print {variable}=...:\n{started.stdout}"
-    try:
-        yield line.split("=", 1)[1]
-    finally:
-        if not was_running:
-            _deploy(script, "stop")
-
-
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
     """A real Apache Kafka broker on 127.0.0.1 (deploy/kafka.sh)."""
-    yield from _started("kafka.sh", "KAFKA_BOOTSTRAP")
+    with deployed_server("kafka.sh", "KAFKA_BOOTSTRAP") as bootstrap:
+        yield bootstrap
 
 
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
     """A real PostgreSQL on 127.0.0.1 (deploy/postgres.sh)."""
-    yield from _started("postgres.sh", "TIMBRA_POSTGRES_DSN")
+    with deployed_server("postgres.sh", "TIMBRA_POSTGRES_DSN") as dsn:
+        yield dsn

@@ -4,15 +4,13 @@ the project's own deploy scripts, the simulators, the sandbox issuers enrolled).
 
 from __future__ import annotations
 
-import re
-import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.core.child_process import ROOT, TimbraProcess, free_port
+from services.core.child_process import TimbraProcess, deployed_server, free_port
 
 _SERVICES = ("issuing", "signing", "transmission")
 
@@ -49,35 +47,6 @@ def embedded(data_dir: Path, extra: dict[str, str] | None = None) -> Iterator[Pl
         process.stop(timeout=60)
 
 
-def _deploy(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ROOT / "deploy" / script), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=1200,
-        check=False,
-    )
-
-
-@contextmanager
-def _server(script: str, variable: str) -> Iterator[str]:
-    """A deploy script's server, started unless it already runs; stopped after if we started it."""
-    was_running = _deploy(script, "status").returncode == 0
-    started = _deploy(script, "start")
-    if started.returncode != 0:
-        raise RuntimeError(f"deploy/{script} start failed:\n{started.stdout}\n{started.stderr}")
-    found = re.search(rf"^{variable}=(\S+)$", started.stdout, re.MULTILINE)
-    if not found:
-        raise RuntimeError(f"deploy/{script} did not print {variable}=...:\n{started.stdout}")
-    try:
-        yield found.group(1)
-    finally:
-        if not was_running:
-            _deploy(script, "stop")
-
-
 @contextmanager
 def _database(server_dsn: str) -> Iterator[str]:
     import psycopg
@@ -101,9 +70,9 @@ def distributed(data_dir: Path) -> Iterator[Platform]:
     from services.core.simulators import start_simulator
 
     with ExitStack() as stack:
-        bootstrap = stack.enter_context(_server("kafka.sh", "KAFKA_BOOTSTRAP"))
+        bootstrap = stack.enter_context(deployed_server("kafka.sh", "KAFKA_BOOTSTRAP"))
         dsn = stack.enter_context(
-            _database(stack.enter_context(_server("postgres.sh", "TIMBRA_POSTGRES_DSN")))
+            _database(stack.enter_context(deployed_server("postgres.sh", "TIMBRA_POSTGRES_DSN")))
         )
         dian = start_simulator("co", data_dir / "simulators" / "co")
         stack.callback(dian.stop)

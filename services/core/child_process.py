@@ -1,17 +1,22 @@
-"""A `timbra ...` command as a child process whose output is collected line by line: how the
-benchmark harness and the end-to-end tests start the platform the way a user would."""
+"""A `timbra ...` command as a child process whose output is collected line by line, and the
+project's deploy scripts' servers: how the benchmark harness and the end-to-end tests start the
+platform the way a user would."""
 
 from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 _PR_SET_PDEATHSIG = 1
@@ -76,11 +81,50 @@ class TimbraProcess:
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         """Signal it and wait for it to exit; killed if it does not in time."""
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process, sig, timeout)
+
+
+def stop_process(
+    process: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 30
+) -> int:
+    """Signal a child and wait for it to exit, killing it if it does not in time; its exit code."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def deploy(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `deploy/<script> <args>` (kafka.sh, postgres.sh) and collect what it printed."""
+    return subprocess.run(
+        [str(ROOT / "deploy" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=1200,
+        check=False,
+    )
+
+
+@contextmanager
+def deployed_server(script: str, variable: str) -> Iterator[str]:
+    """A deploy script's server, started unless it already runs, and the value of the
+    `<variable>=...` line it prints (where to reach it); stopped after if started here. A
+    server that does not start is an error, never a reason to skip."""
+    was_running = deploy(script, "status").returncode == 0
+    started = deploy(script, "start")
+    if started.returncode != 0:
+        raise RuntimeError(f"deploy/{script} start failed:\n{started.stdout}\n{started.stderr}")
+    found = re.search(rf"^{variable}=(\S+)$", started.stdout, re.MULTILINE)
+    if not found:
+        raise RuntimeError(f"deploy/{script} did not print {variable}=...:\n{started.stdout}")
+    try:
+        yield found.group(1)
+    finally:
+        if not was_running:
+            deploy(script, "stop")

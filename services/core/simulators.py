@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.core.child_process import stop_process
+
 
 @dataclass
 class SimulatorProcess:
@@ -23,14 +25,7 @@ class SimulatorProcess:
 
     def stop(self) -> int:
         """Terminate it, wait, and return its exit code (0 when it stopped cleanly)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process, signal.SIGTERM, timeout=10)
 
 
 def start_simulator(

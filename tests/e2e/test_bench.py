@@ -16,16 +16,21 @@ from services.core.child_process import ROOT
 _CEILING = ["--ceiling-seconds", "0.2"]
 
 
-def bench(*args: str, timeout: float = 600) -> dict[str, Any]:
-    """Run `timbra bench ... --json` in its own process; its one JSON object."""
-    finished = subprocess.run(
-        [sys.executable, "-m", "services.cli", "bench", *args, *_CEILING, "--json"],
+def run_bench(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """`timbra bench ...` in its own process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", "bench", *args],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def bench(*args: str, timeout: float = 600) -> dict[str, Any]:
+    """Run `timbra bench ... --json`; its one JSON object."""
+    finished = run_bench(*args, *_CEILING, "--json", timeout=timeout)
     assert finished.returncode == 0, finished.stderr[-3000:]
     lines = [line for line in finished.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, f"expected one JSON object, got: {finished.stdout[-2000:]}"
@@ -195,13 +200,6 @@ def test_e2e_distributed_against_the_embedded_figure(kafka_bootstrap, postgres_d
 
 
 def test_bench_refuses_a_transport_without_its_store() -> None:
-    finished = subprocess.run(
-        [sys.executable, "-m", "services.cli", "bench", "e2e", "--transport", "kafka"],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = run_bench("e2e", "--transport", "kafka", timeout=120)
     assert finished.returncode != 0
     assert "--transport kafka goes with --store postgres" in finished.stderr
